@@ -1,0 +1,245 @@
+/**
+ * Throttling: an ordered list of declarative rules decides whether a crash
+ * is kept. The first rule whose conditions all hold decides; a sampling rule
+ * may instead fall through to the next rule. When no rule decides, the crash
+ * is rejected under the name NO_MATCH, as Antenna does.
+ */
+import { z } from 'zod';
+import { ConfigError } from '@crashstats/common';
+import { compareVersions } from './version.js';
+
+const outcome = z.enum(['accept', 'reject', 'continue']);
+
+const conditionSchema = z
+  .object({
+    annotation: z.string().min(1),
+    equals: z.string().optional(),
+    in: z.array(z.string()).optional(),
+    matches: z.string().optional(),
+    present: z.boolean().optional(),
+    buildIdOlderThanDays: z.number().nonnegative().optional(),
+    versionAtLeast: z.string().optional(),
+    versionBelow: z.string().optional(),
+    ignoreCase: z.boolean().optional(),
+    not: z.boolean().optional(),
+  })
+  .strict()
+  .refine(
+    (c) =>
+      [
+        c.equals,
+        c.in,
+        c.matches,
+        c.present,
+        c.buildIdOlderThanDays,
+        c.versionAtLeast ?? c.versionBelow,
+      ].filter((v) => v !== undefined).length === 1,
+    {
+      message:
+        'a condition needs exactly one test: equals, in, matches, present, ' +
+        'buildIdOlderThanDays or versionAtLeast/versionBelow',
+    },
+  )
+  .refine((c) => c.matches === undefined || isValidRegex(c.matches), {
+    message: 'matches is not a valid regular expression',
+  });
+
+const ruleSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_]+$/, 'rule names are letters, digits and _'),
+    when: z.array(conditionSchema).default([]),
+    result: z.union([
+      z.enum(['accept', 'reject']),
+      z
+        .object({
+          samplePercent: z.number().min(0).max(100),
+          sampled: outcome.default('accept'),
+          unsampled: outcome.default('reject'),
+        })
+        .strict(),
+    ]),
+  })
+  .strict();
+
+const rulesSchema = z.array(ruleSchema);
+
+/** One test on one annotation. */
+export type ThrottleCondition = z.input<typeof conditionSchema>;
+/** One throttle rule as written in configuration. */
+export type ThrottleRule = z.input<typeof ruleSchema>;
+type ParsedRule = z.output<typeof ruleSchema>;
+type ParsedCondition = z.output<typeof conditionSchema>;
+
+/** What the throttler decided, and which rule decided it. */
+export interface ThrottleDecision {
+  result: 'accept' | 'reject';
+  rule: string;
+}
+
+/** Name reported when no rule decided. */
+export const NO_MATCH = 'NO_MATCH';
+
+/** Dependencies of the throttler: time and randomness, injectable for tests. */
+export interface ThrottlerDeps {
+  now?: () => Date;
+  /** A number in [0, 100). */
+  random?: () => number;
+}
+
+/** Decides for one crash's annotations. */
+export type Throttler = (
+  annotations: Record<string, unknown>,
+) => ThrottleDecision;
+
+/** Parses throttle rules from JSON text; throws a ConfigError listing every problem. */
+export function parseThrottleRules(json: string): ThrottleRule[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (err) {
+    throw new ConfigError([`throttle rules: not valid JSON (${String(err)})`]);
+  }
+  return validateThrottleRules(value);
+}
+
+/** Validates throttle rules given as a value. */
+export function validateThrottleRules(value: unknown): ThrottleRule[] {
+  const result = rulesSchema.safeParse(value);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map(
+        (issue) => `throttle rules[${issue.path.join('.')}]: ${issue.message}`,
+      ),
+    );
+  }
+  return result.data;
+}
+
+/** Compiles rules into a throttler. */
+export function createThrottler(
+  rules: ThrottleRule[],
+  deps: ThrottlerDeps = {},
+): Throttler {
+  const parsed = rulesSchema.parse(rules);
+  const now = deps.now ?? (() => new Date());
+  const random = deps.random ?? (() => Math.random() * 100);
+  const compiled = parsed.map((rule) => compileRule(rule, now));
+
+  return (annotations) => {
+    for (const { rule, matches } of compiled) {
+      if (!matches(annotations)) {
+        continue;
+      }
+      const outcome = decide(rule, random);
+      if (outcome !== 'continue') {
+        return { result: outcome, rule: rule.name };
+      }
+    }
+    return { result: 'reject', rule: NO_MATCH };
+  };
+}
+
+function decide(
+  rule: ParsedRule,
+  random: () => number,
+): 'accept' | 'reject' | 'continue' {
+  if (typeof rule.result === 'string') {
+    return rule.result;
+  }
+  const { samplePercent, sampled, unsampled } = rule.result;
+  return random() < samplePercent ? sampled : unsampled;
+}
+
+type Predicate = (annotations: Record<string, unknown>) => boolean;
+
+function compileRule(rule: ParsedRule, now: () => Date) {
+  const tests = rule.when.map((c) => compileCondition(c, now));
+  const matches: Predicate = (annotations) =>
+    tests.every((test) => test(annotations));
+  return { rule, matches };
+}
+
+function compileCondition(c: ParsedCondition, now: () => Date): Predicate {
+  const test = compileTest(c, now);
+  const read = (annotations: Record<string, unknown>) => {
+    const value = annotations[c.annotation];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return c.ignoreCase ? text.toLowerCase() : text;
+  };
+  return c.not
+    ? (annotations) => !test(read(annotations))
+    : (annotations) => test(read(annotations));
+}
+
+function compileTest(
+  c: ParsedCondition,
+  now: () => Date,
+): (value: string | undefined) => boolean {
+  const fold = (s: string) => (c.ignoreCase ? s.toLowerCase() : s);
+  if (c.equals !== undefined) {
+    const expected = fold(c.equals);
+    return (value) => value === expected;
+  }
+  if (c.in !== undefined) {
+    const allowed = new Set(c.in.map(fold));
+    return (value) => value !== undefined && allowed.has(value);
+  }
+  if (c.matches !== undefined) {
+    const re = new RegExp(c.matches, c.ignoreCase ? 'i' : '');
+    return (value) => value !== undefined && re.test(value);
+  }
+  if (c.present !== undefined) {
+    const wanted = c.present;
+    return (value) => (value !== undefined && value !== '') === wanted;
+  }
+  if (c.buildIdOlderThanDays !== undefined) {
+    const days = c.buildIdOlderThanDays;
+    return (value) => isBuildIdOlderThan(value, days, now());
+  }
+  const { versionAtLeast: min, versionBelow: max } = c;
+  return (value) =>
+    value !== undefined &&
+    (min === undefined || compareVersions(value, min) >= 0) &&
+    (max === undefined || compareVersions(value, max) < 0);
+}
+
+/**
+ * True when a build id of the form yyyymmddhhmmss is older than `days`.
+ * A build id of another shape is never "old": the rule cannot judge it.
+ */
+export function isBuildIdOlderThan(
+  buildId: string | undefined,
+  days: number,
+  now: Date,
+): boolean {
+  if (buildId === undefined || !/^\d{14}$/.test(buildId)) {
+    return false;
+  }
+  const part = (from: number, to: number) => Number(buildId.slice(from, to));
+  const built = Date.UTC(
+    part(0, 4),
+    part(4, 6) - 1,
+    part(6, 8),
+    part(8, 10),
+    part(10, 12),
+    part(12, 14),
+  );
+  if (Number.isNaN(built)) {
+    return false;
+  }
+  return now.getTime() - built > days * 24 * 60 * 60 * 1000;
+}
+
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}

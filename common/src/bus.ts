@@ -1,0 +1,168 @@
+/**
+ * The crash bus on NATS JetStream. One stream holds crash ids to process on
+ * three subjects: standard (new crashes from the collector), priority
+ * (someone asked for a crash that is not processed yet) and reprocess.
+ * Processed-crash events go to a second, short-lived stream.
+ */
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/nats-core';
+import type { CrashId } from './crash-id.js';
+
+/** Where crash ids and events are published. */
+export interface CrashSubjects {
+  standard: string;
+  priority: string;
+  reprocess: string;
+  /** One message per processed crash, for live views. */
+  processed: string;
+}
+
+/** Names of the stream, the events stream and the processor's consumer. */
+export interface CrashBusNames {
+  stream: string;
+  eventsStream: string;
+  processorConsumer: string;
+  subjects: CrashSubjects;
+}
+
+/** Builds the bus names from the configured stream and subject prefix. */
+export function crashBusNames(stream: string, prefix: string): CrashBusNames {
+  return {
+    stream,
+    eventsStream: `${stream}_EVENTS`,
+    processorConsumer: 'processor',
+    subjects: {
+      standard: `${prefix}.standard`,
+      priority: `${prefix}.priority`,
+      reprocess: `${prefix}.reprocess`,
+      processed: `${prefix}.events.processed`,
+    },
+  };
+}
+
+/** Tunables of the provisioned stream and consumer. */
+export interface CrashBusOptions {
+  /** How long JetStream remembers a message id to drop repeats. */
+  duplicateWindowMs?: number;
+  /** How long crash ids stay on the stream. */
+  maxAgeMs?: number;
+  /** Deliveries of one message before the processor gives up on it. */
+  maxDeliver?: number;
+  /** How long the processor may hold a message before redelivery. */
+  ackWaitMs?: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Creates or updates the crash stream, the events stream and the processor's
+ * durable consumer. Safe to run at every start of every component.
+ */
+export async function provisionCrashBus(
+  nc: NatsConnection,
+  names: CrashBusNames,
+  options: CrashBusOptions = {},
+): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const { subjects } = names;
+  await upsertStream(jsm, {
+    name: names.stream,
+    subjects: [subjects.standard, subjects.priority, subjects.reprocess],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(options.maxAgeMs ?? 7 * DAY_MS),
+    duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60 * 1000),
+  });
+  await upsertStream(jsm, {
+    name: names.eventsStream,
+    subjects: [subjects.processed],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(DAY_MS),
+  });
+  await jsm.consumers.add(names.stream, {
+    durable_name: names.processorConsumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    filter_subjects: [subjects.priority, subjects.standard, subjects.reprocess],
+    max_deliver: options.maxDeliver ?? 5,
+    ack_wait: nanos(options.ackWaitMs ?? 5 * 60 * 1000),
+  });
+}
+
+async function upsertStream(
+  jsm: JetStreamManager,
+  config: Partial<StreamConfig> & { name: string },
+): Promise<void> {
+  try {
+    await jsm.streams.info(config.name);
+  } catch (err) {
+    if (
+      err instanceof JetStreamApiError &&
+      err.code === JetStreamApiCodes.StreamNotFound
+    ) {
+      await jsm.streams.add(config);
+      return;
+    }
+    throw err;
+  }
+  await jsm.streams.update(config.name, config);
+}
+
+/** Result of publishing one crash id. */
+export interface PublishResult {
+  /** True when JetStream had already seen this message id and dropped it. */
+  duplicate: boolean;
+  seq: number;
+}
+
+/** Publishes crash ids to the stream. */
+export interface CrashPublisher {
+  publishCrashId(crashId: CrashId): Promise<PublishResult>;
+  /** Throws unless the stream is reachable. */
+  check(): Promise<void>;
+}
+
+/**
+ * {@link CrashPublisher} on JetStream. The crash id is also the message id,
+ * so a repeated publish of the same new crash is dropped by the server.
+ */
+export class JetStreamCrashPublisher implements CrashPublisher {
+  private readonly js: JetStreamClient;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly names: CrashBusNames,
+    private readonly timeoutMs: number,
+  ) {
+    this.js = jetstream(nc, { timeout: timeoutMs });
+  }
+
+  async publishCrashId(crashId: CrashId): Promise<PublishResult> {
+    const ack = await this.js.publish(this.names.subjects.standard, crashId, {
+      msgID: crashId,
+      timeout: this.timeoutMs,
+    });
+    return { duplicate: ack.duplicate, seq: ack.seq };
+  }
+
+  async check(): Promise<void> {
+    if (this.nc.isClosed()) {
+      throw new Error('NATS connection is closed');
+    }
+    const jsm = await jetstreamManager(this.nc, { timeout: this.timeoutMs });
+    await jsm.streams.info(this.names.stream);
+  }
+}

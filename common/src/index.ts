@@ -1,0 +1,82 @@
+export {
+  AppError,
+  ConfigError,
+  isMalformedCrashReportError,
+  isPayloadTooLargeError,
+  isUpstreamUnavailableError,
+  MalformedCrashReportError,
+  PayloadTooLargeError,
+  UpstreamUnavailableError,
+} from './errors.js';
+export {
+  CRASH_ID_PREFIX,
+  createCrashId,
+  crashIdDate,
+  crashIdDateKey,
+  isValidCrashId,
+  stripCrashIdPrefix,
+  ThrottleDigit,
+} from './crash-id.js';
+export type { CrashId } from './crash-id.js';
+export {
+  describeSettings,
+  isSecretKey,
+  loadConfig,
+  maskConfig,
+  maskUrlPassword,
+  mongoSettings,
+  natsSettings,
+  sharedSettings,
+} from './config.js';
+export type { SettingDescription } from './config.js';
+export { createLogger, LogFields } from './log.js';
+export type { Logger, LoggerOptions } from './log.js';
+export {
+  Counter,
+  createMetricsRegistry,
+  Gauge,
+  Histogram,
+  readMetric,
+  Registry,
+} from './metrics.js';
+export { dockerflow, loadVersionInfo, runHealthChecks } from './dockerflow.js';
+export type {
+  DockerflowOptions,
+  HealthCheck,
+  HealthError,
+  VersionInfo,
+} from './dockerflow.js';
+export {
+  CRASH_FIELDS,
+  findCrashField,
+  isPublicField,
+} from './schema/crash-fields.js';
+export type {
+  CrashField,
+  CrashFieldAccess,
+  CrashFieldNamespace,
+  CrashFieldSource,
+  CrashFieldType,
+} from './schema/crash-fields.js';
+export { Collections, connectMongo, pingMongo } from './mongo.js';
+export type { MongoOptions } from './mongo.js';
+export { MongoCrashStorage } from './crash-storage.js';
+export type {
+  CrashStorage,
+  MongoCrashStorageOptions,
+  RawCrash,
+  RawCrashDocument,
+  StoredDump,
+} from './crash-storage.js';
+export {
+  crashBusNames,
+  JetStreamCrashPublisher,
+  provisionCrashBus,
+} from './bus.js';
+export type {
+  CrashBusNames,
+  CrashBusOptions,
+  CrashPublisher,
+  CrashSubjects,
+  PublishResult,
+} from './bus.js';

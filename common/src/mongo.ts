@@ -1,0 +1,45 @@
+/**
+ * MongoDB access. Each collection's indexes are created by the code that
+ * owns it, at start-up, idempotently. Queries stay within what both MongoDB 7
+ * and the FerretDB v1 stand-in accept (see docs/mongodb.md).
+ */
+import { MongoClient } from 'mongodb';
+
+/** Collection and GridFS bucket names. */
+export const Collections = {
+  rawCrashes: 'raw_crashes',
+  /** GridFS bucket: `dumps.files` and `dumps.chunks`. */
+  dumps: 'dumps',
+  processedCrashes: 'processed_crashes',
+  signatures: 'signatures',
+} as const;
+
+/** Options for {@link connectMongo}. */
+export interface MongoOptions {
+  url: string;
+  /** How long an operation waits for a reachable server. */
+  timeoutMs: number;
+  appName: string;
+}
+
+/**
+ * Creates a client and connects it. The driver reconnects on its own; when
+ * no server is reachable, operations fail after `timeoutMs`.
+ */
+export async function connectMongo(
+  options: MongoOptions,
+): Promise<MongoClient> {
+  const client = new MongoClient(options.url, {
+    appName: options.appName,
+    serverSelectionTimeoutMS: options.timeoutMs,
+    connectTimeoutMS: options.timeoutMs,
+    socketTimeoutMS: Math.max(options.timeoutMs * 6, 30_000),
+  });
+  await client.connect();
+  return client;
+}
+
+/** Throws unless the server answers a ping. */
+export async function pingMongo(client: MongoClient): Promise<void> {
+  await client.db('admin').command({ ping: 1 });
+}
