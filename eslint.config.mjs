@@ -4,14 +4,24 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import tsdoc from 'eslint-plugin-tsdoc';
 
-const components = ['collector', 'processor', 'crontasks', 'webapp', 'operator'];
+const components = [
+  'collector',
+  'processor',
+  'crontasks',
+  'webapp',
+  'operator',
+];
 
 /** Patterns that stop one workspace reaching into another's files. */
 function bannedImports(self) {
   const others = [...components, 'common', 'testkit'].filter((c) => c !== self);
   return [
     {
-      group: others.flatMap((c) => [`../${c}/*`, `../../${c}/*`, `../../../${c}/*`]),
+      group: others.flatMap((c) => [
+        `../${c}/*`,
+        `../../${c}/*`,
+        `../../../${c}/*`,
+      ]),
       message: 'Import another workspace by its package name, never by path.',
     },
     {
@@ -22,28 +32,58 @@ function bannedImports(self) {
       group: components
         .filter((c) => c !== self)
         .map((c) => `@crashstats/${c}`),
-      message: 'Components never import one another; share code through @crashstats/common.',
+      message:
+        'Components never import one another; share code through @crashstats/common.',
     },
   ];
 }
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', 'eslint.config.mjs', 'scripts/*.mjs'] },
+  {
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      'eslint.config.mjs',
+      'scripts/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       curly: 'error',
       eqeqeq: ['error', 'always'],
-      '@typescript-eslint/no-floating-promises': 'error',
+      // node:test's describe/it return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['describe', 'it', 'test', 'suite', 'before', 'after'],
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_' },
+      ],
       'max-len': [
         'error',
-        { code: 120, ignoreUrls: true, ignorePattern: '^import |^\\s*//.*https?://' },
+        {
+          code: 120,
+          ignoreUrls: true,
+          ignorePattern: '^import |^\\s*//.*https?://',
+        },
       ],
     },
   },
@@ -54,13 +94,23 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read the environment in config.ts only.' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read the environment in config.ts only.',
+        },
       ],
     },
   },
-  { files: ['common/src/**/*.ts'], plugins: { tsdoc }, rules: { 'tsdoc/syntax': 'warn' } },
+  {
+    files: ['common/src/**/*.ts'],
+    plugins: { tsdoc },
+    rules: { 'tsdoc/syntax': 'warn' },
+  },
   ...['common', 'testkit', ...components].map((c) => ({
     files: [`${c}/**/*.ts`],
-    rules: { 'no-restricted-imports': ['error', { patterns: bannedImports(c) }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: bannedImports(c) }],
+    },
   })),
 );

@@ -7,9 +7,21 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const workspaces = ['common', 'testkit', 'collector', 'processor', 'crontasks', 'webapp', 'operator'];
+const workspaces = [
+  'common',
+  'testkit',
+  'collector',
+  'processor',
+  'crontasks',
+  'webapp',
+  'operator',
+];
 const args = process.argv.slice(2);
-const only = args.includes('--unit') ? 'unit' : args.includes('--int') ? 'int' : 'all';
+const only = args.includes('--unit')
+  ? 'unit'
+  : args.includes('--int')
+    ? 'int'
+    : 'all';
 const filters = args.filter((a) => !a.startsWith('--'));
 
 function findTests(dir) {
@@ -33,7 +45,9 @@ function findTests(dir) {
 
 const files = workspaces
   .flatMap((w) => findTests(join(root, w, 'test')))
-  .filter((f) => only === 'all' || (only === 'int') === f.endsWith('.int.test.ts'))
+  .filter(
+    (f) => only === 'all' || (only === 'int') === f.endsWith('.int.test.ts'),
+  )
   .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
   .sort();
 

@@ -105,23 +105,32 @@ export async function readCrashReport(
   const abort = new AbortController();
   state.onFailure = () => abort.abort();
 
+  // The request is piped in rather than made part of the pipeline: when
+  // parsing fails, the pipeline is torn down but the request must stay open
+  // so the client still gets its reply.
   const stages: NodeJS.ReadWriteStream[] = compressed
     ? [received, createGunzip(), decoded]
     : [received, decoded];
+  const onBodyError = (err: Error) => received.destroy(err);
+  body.on('error', onBodyError);
+  body.pipe(received);
   try {
-    await pipeline([body, ...stages, parser], { signal: abort.signal });
+    await pipeline([...stages, parser], { signal: abort.signal });
     await state.settle();
+    if (state.failure) {
+      throw state.failure;
+    }
+    return state.finish(compressed, received.bytes, decoded.bytes);
   } catch (err) {
     const reason = state.failure ?? classifyStreamError(err);
+    body.unpipe(received);
+    body.resume();
     state.abortCurrentDump(reason);
     await state.discard();
     throw reason;
+  } finally {
+    body.off('error', onBodyError);
   }
-  if (state.failure) {
-    await state.discard();
-    throw state.failure;
-  }
-  return state.finish(compressed, received.bytes, decoded.bytes);
 }
 
 /** Maps an error from the stream pipeline to the reason clients see. */

@@ -176,6 +176,8 @@ function respondToFailure(ctx: Context, err: unknown, deps: SubmitDeps): void {
     deps.log.info({ reason: err.code }, 'malformed crash report');
     ctx.status = 400;
     ctx.body = `Discarded=malformed_${err.code}`;
+    // Part of the body may be unread; don't keep the connection for reuse.
+    ctx.set('Connection', 'close');
     return;
   }
   if (isPayloadTooLargeError(err)) {

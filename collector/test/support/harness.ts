@@ -39,6 +39,7 @@ export interface Harness extends AsyncDisposable {
   /** Starts a fresh collector with other settings on the same servers. */
   restart(settings?: Record<string, string>): Promise<void>;
   rawCrash(crashId: string): Promise<RawCrashDocument | null>;
+  markUnqueued(crashId: string): Promise<void>;
   dumpBytes(fileId: ObjectId): Promise<Buffer>;
   countDumpFiles(): Promise<number>;
   countRawCrashes(): Promise<number>;
@@ -122,6 +123,11 @@ export async function startHarness(
       db()
         .collection<RawCrashDocument>(Collections.rawCrashes)
         .findOne({ _id: crashId }),
+    async markUnqueued(crashId) {
+      await db()
+        .collection<RawCrashDocument>(Collections.rawCrashes)
+        .updateOne({ _id: crashId }, { $set: { queued: false } });
+    },
     async dumpBytes(fileId) {
       const bucket = new GridFSBucket(db(), { bucketName: Collections.dumps });
       const chunks: Buffer[] = [];
