@@ -1,7 +1,9 @@
 /**
  * Runs the platform locally: real servers from testkit, then the collector
- * as a child process, until Ctrl-C. Data lives in temporary folders and is
- * removed on exit.
+ * as a child process, until Ctrl-C.
+ *
+ * LIMITATION: data lives in temporary folders and is removed on exit; see
+ * docs/limitations.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

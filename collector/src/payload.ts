@@ -233,6 +233,8 @@ class ReportBuilder {
     }
   }
 
+  // LIMITATION: annotation parts are buffered whole, bounded only by the body
+  // limit, not by a smaller per-part limit; see docs/limitations.md.
   private collect(stream: Readable, done: (bytes: Buffer) => void): void {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -265,6 +267,9 @@ class ReportBuilder {
     Object.assign(this.annotations, value);
   }
 
+  // LIMITATION: a text annotation that is not UTF-8 is kept decoded with
+  // replacement characters (noted), not as its original bytes; see
+  // docs/limitations.md.
   private addFormAnnotation(name: string, bytes: Buffer): void {
     this.formAnnotations += 1;
     try {

@@ -28,7 +28,12 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
-/** Starts the sweeper loop. */
+/**
+ * Starts the sweeper loop.
+ *
+ * LIMITATION: every collector replica runs its own sweeper; repeats are
+ * dropped by JetStream but the work is repeated. See docs/limitations.md.
+ */
 export function startSweeper(deps: SweeperDeps): Sweeper {
   let running: Promise<number> | undefined;
   let stopped = false;

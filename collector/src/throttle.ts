@@ -161,6 +161,8 @@ function compileRule(rule: ParsedRule, now: () => Date) {
   return { rule, matches };
 }
 
+// LIMITATION: conditions read an annotation as text; they cannot look inside
+// a JSON-encoded annotation. See docs/limitations.md.
 function compileCondition(c: ParsedCondition, now: () => Date): Predicate {
   const test = compileTest(c, now);
   const read = (annotations: Record<string, unknown>) => {

@@ -90,6 +90,9 @@ export class MongoCrashStorage implements CrashStorage {
     );
   }
 
+  // LIMITATION: a dump whose crash never gets its raw-crash document (the
+  // process died mid-upload) stays in GridFS until a cleanup job exists;
+  // see docs/limitations.md.
   async saveDump(name: string, content: Readable): Promise<StoredDump> {
     const fileId = new ObjectId();
     const hasher = new HashingCounter();

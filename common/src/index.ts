@@ -50,6 +50,7 @@ export {
   CRASH_FIELDS,
   findCrashField,
   isPublicField,
+  renderCrashFieldsMarkdown,
 } from './schema/crash-fields.js';
 export type {
   CrashField,

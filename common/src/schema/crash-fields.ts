@@ -267,3 +267,32 @@ export function isPublicField(
 ): boolean {
   return findCrashField(namespace, name)?.access === 'public';
 }
+
+/** Renders the crash schema as the Markdown data dictionary. */
+export function renderCrashFieldsMarkdown(): string {
+  const lines = [
+    '# Crash fields',
+    '',
+    'Generated from the crash schema in `common/src/schema/crash-fields.ts`',
+    'by `npm run docs:fields`; a test checks that this page is current.',
+    '',
+    'Protected fields need the `view_pii` permission. A raw annotation not',
+    'listed here is protected: clients may send anything, personal data',
+    'included.',
+  ];
+  const sections: [CrashFieldNamespace, string][] = [
+    ['raw', 'Raw crash'],
+    ['processed', 'Processed crash'],
+  ];
+  for (const [namespace, title] of sections) {
+    lines.push('', `## ${title}`, '');
+    lines.push('| field | type | access | written by | meaning |');
+    lines.push('|---|---|---|---|---|');
+    for (const f of CRASH_FIELDS.filter((c) => c.namespace === namespace)) {
+      lines.push(
+        `| \`${f.name}\` | ${f.type} | ${f.access} | ${f.source} | ${f.description} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
