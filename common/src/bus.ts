@@ -29,11 +29,19 @@ export interface CrashSubjects {
   processed: string;
 }
 
-/** Names of the stream, the events stream and the processor's consumer. */
+/**
+ * The three processing queues, in the order the processor serves them:
+ * someone is waiting for a priority crash; reprocessing gets a small share.
+ */
+export const CRASH_QUEUES = ['priority', 'standard', 'reprocess'] as const;
+export type CrashQueue = (typeof CRASH_QUEUES)[number];
+
+/** Names of the stream, the events stream and the processor's consumers. */
 export interface CrashBusNames {
   stream: string;
   eventsStream: string;
-  processorConsumer: string;
+  /** One durable consumer per queue, so the processor can serve by priority. */
+  processorConsumers: Record<CrashQueue, string>;
   subjects: CrashSubjects;
 }
 
@@ -42,7 +50,11 @@ export function crashBusNames(stream: string, prefix: string): CrashBusNames {
   return {
     stream,
     eventsStream: `${stream}_EVENTS`,
-    processorConsumer: 'processor',
+    processorConsumers: {
+      priority: 'processor-priority',
+      standard: 'processor-standard',
+      reprocess: 'processor-reprocess',
+    },
     subjects: {
       standard: `${prefix}.standard`,
       priority: `${prefix}.priority`,
@@ -92,14 +104,37 @@ export async function provisionCrashBus(
     storage: StorageType.File,
     max_age: nanos(DAY_MS),
   });
-  await jsm.consumers.add(names.stream, {
-    durable_name: names.processorConsumer,
-    ack_policy: AckPolicy.Explicit,
-    deliver_policy: DeliverPolicy.All,
-    filter_subjects: [subjects.priority, subjects.standard, subjects.reprocess],
-    max_deliver: options.maxDeliver ?? 5,
-    ack_wait: nanos(options.ackWaitMs ?? 5 * 60 * 1000),
-  });
+  for (const queue of CRASH_QUEUES) {
+    await jsm.consumers.add(names.stream, {
+      durable_name: names.processorConsumers[queue],
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: subjects[queue],
+      max_deliver: options.maxDeliver ?? 5,
+      ack_wait: nanos(options.ackWaitMs ?? 5 * 60 * 1000),
+    });
+  }
+}
+
+/**
+ * The processing backlog: messages not yet delivered plus delivered but
+ * unacknowledged, over the three processor consumers. The operator sizes
+ * the processor fleet from it.
+ */
+export async function readCrashQueueLag(
+  nc: NatsConnection,
+  names: CrashBusNames,
+): Promise<number> {
+  const jsm = await jetstreamManager(nc);
+  let lag = 0;
+  for (const queue of CRASH_QUEUES) {
+    const info = await jsm.consumers.info(
+      names.stream,
+      names.processorConsumers[queue],
+    );
+    lag += info.num_pending + info.num_ack_pending;
+  }
+  return lag;
 }
 
 async function upsertStream(
@@ -126,6 +161,20 @@ export interface PublishResult {
   /** True when JetStream had already seen this message id and dropped it. */
   duplicate: boolean;
   seq: number;
+}
+
+/** Publishes a crash id to one of the processing queues. */
+export async function publishToQueue(
+  js: JetStreamClient,
+  names: CrashBusNames,
+  queue: CrashQueue,
+  payload: string,
+  msgID?: string,
+): Promise<PublishResult> {
+  const ack = await js.publish(names.subjects[queue], payload, {
+    ...(msgID === undefined ? {} : { msgID }),
+  });
+  return { duplicate: ack.duplicate, seq: ack.seq };
 }
 
 /** Publishes crash ids to the stream. */

@@ -70,12 +70,16 @@ export type {
   StoredDump,
 } from './crash-storage.js';
 export {
+  CRASH_QUEUES,
   crashBusNames,
   JetStreamCrashPublisher,
   provisionCrashBus,
+  publishToQueue,
+  readCrashQueueLag,
 } from './bus.js';
 export type {
   CrashBusNames,
+  CrashQueue,
   CrashBusOptions,
   CrashPublisher,
   CrashSubjects,
