@@ -14,7 +14,7 @@ import {
   crashBusNames,
   JetStreamCrashPublisher,
   MongoCrashStorage,
-  provisionCrashBus,
+  provisionCrashStreams,
   type Logger,
   type Registry,
   type VersionInfo,
@@ -62,7 +62,7 @@ export async function startCollector(
   });
   const nc = await connectNats(config.NATS_URL, log);
   const names = crashBusNames(config.NATS_STREAM, config.NATS_SUBJECT_PREFIX);
-  await provisionCrashBus(nc, names);
+  await provisionCrashStreams(nc, names);
   const storage = new MongoCrashStorage(
     mongo,
     mongo.db(config.MONGODB_DATABASE),

@@ -64,25 +64,33 @@ export function crashBusNames(stream: string, prefix: string): CrashBusNames {
   };
 }
 
-/** Tunables of the provisioned stream and consumer. */
+/** Tunables of the provisioned streams. */
 export interface CrashBusOptions {
   /** How long JetStream remembers a message id to drop repeats. */
   duplicateWindowMs?: number;
   /** How long crash ids stay on the stream. */
   maxAgeMs?: number;
-  /** Deliveries of one message before the processor gives up on it. */
+}
+
+/** Tunables of the processor's consumers. */
+export interface ConsumerOptions {
+  /**
+   * Deliveries of one message before the server stops redelivering it.
+   * Unlimited by default: the processor itself stores a crash as failed
+   * after its own limit, which needs that last delivery to arrive.
+   */
   maxDeliver?: number;
-  /** How long the processor may hold a message before redelivery. */
+  /** How long a processor may hold a message before it is redelivered. */
   ackWaitMs?: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Creates or updates the crash stream, the events stream and the processor's
- * durable consumer. Safe to run at every start of every component.
+ * Creates or updates the crash stream and the events stream. Safe to run at
+ * every start of every component.
  */
-export async function provisionCrashBus(
+export async function provisionCrashStreams(
   nc: NatsConnection,
   names: CrashBusNames,
   options: CrashBusOptions = {},
@@ -104,16 +112,55 @@ export async function provisionCrashBus(
     storage: StorageType.File,
     max_age: nanos(DAY_MS),
   });
+}
+
+/**
+ * Creates or updates the processor's durable consumers, one per queue. Only
+ * the processor calls this, so their settings have one owner.
+ */
+export async function provisionProcessorConsumers(
+  nc: NatsConnection,
+  names: CrashBusNames,
+  options: ConsumerOptions = {},
+): Promise<void> {
+  const jsm = await jetstreamManager(nc);
   for (const queue of CRASH_QUEUES) {
-    await jsm.consumers.add(names.stream, {
-      durable_name: names.processorConsumers[queue],
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: subjects[queue],
-      max_deliver: options.maxDeliver ?? 5,
+    const durable = names.processorConsumers[queue];
+    const editable = {
+      max_deliver: options.maxDeliver ?? -1,
       ack_wait: nanos(options.ackWaitMs ?? 5 * 60 * 1000),
-    });
+    };
+    try {
+      await jsm.consumers.info(names.stream, durable);
+    } catch (err) {
+      if (!isApiError(err, JetStreamApiCodes.ConsumerNotFound)) {
+        throw err;
+      }
+      await jsm.consumers.add(names.stream, {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: names.subjects[queue],
+        ...editable,
+      });
+      continue;
+    }
+    await jsm.consumers.update(names.stream, durable, editable);
   }
+}
+
+function isApiError(err: unknown, code: number): boolean {
+  return err instanceof JetStreamApiError && err.code === code;
+}
+
+/** Streams and consumers together: what a test or a local run needs. */
+export async function provisionCrashBus(
+  nc: NatsConnection,
+  names: CrashBusNames,
+  options: CrashBusOptions & ConsumerOptions = {},
+): Promise<void> {
+  await provisionCrashStreams(nc, names, options);
+  await provisionProcessorConsumers(nc, names, options);
 }
 
 /**
@@ -144,10 +191,7 @@ async function upsertStream(
   try {
     await jsm.streams.info(config.name);
   } catch (err) {
-    if (
-      err instanceof JetStreamApiError &&
-      err.code === JetStreamApiCodes.StreamNotFound
-    ) {
+    if (isApiError(err, JetStreamApiCodes.StreamNotFound)) {
       await jsm.streams.add(config);
       return;
     }

@@ -69,17 +69,25 @@ export type {
   RawCrashDocument,
   StoredDump,
 } from './crash-storage.js';
+export { ProcessedCrashStorage } from './processed-storage.js';
+export type {
+  ProcessedCrashDocument,
+  SignatureDocument,
+} from './processed-storage.js';
 export {
   CRASH_QUEUES,
   crashBusNames,
   JetStreamCrashPublisher,
   provisionCrashBus,
+  provisionCrashStreams,
+  provisionProcessorConsumers,
   publishToQueue,
   readCrashQueueLag,
 } from './bus.js';
 export type {
   CrashBusNames,
   CrashQueue,
+  ConsumerOptions,
   CrashBusOptions,
   CrashPublisher,
   CrashSubjects,

@@ -43,7 +43,7 @@ describe('crash bus on a real NATS server', { timeout: 30_000 }, () => {
         `processor-${queue}`,
       );
       assert.equal(consumer.config.filter_subject, `crashes.${queue}`);
-      assert.equal(consumer.config.max_deliver, 5);
+      assert.equal(consumer.config.max_deliver, -1);
     }
   });
 

@@ -1,0 +1,116 @@
+/**
+ * Storage of processed crashes and of the per-signature summary the web app
+ * lists (first and last seen, number of crashes). Processing is at least
+ * once, so every write here is idempotent: a processed crash is replaced
+ * whole, and a crash counts toward a signature once, however often it is
+ * processed.
+ */
+import type { Collection, Db } from 'mongodb';
+import type { CrashId } from './crash-id.js';
+import { Collections } from './mongo.js';
+
+/** A processed crash as stored: Socorro's field names at the top level. */
+export interface ProcessedCrashDocument {
+  _id: CrashId;
+  uuid: CrashId;
+  signature?: string;
+  date_processed?: Date;
+  /** The signature this crash is counted under in the signatures collection. */
+  counted_signature?: string | null;
+  [field: string]: unknown;
+}
+
+/** One signature's summary. */
+export interface SignatureDocument {
+  _id: string;
+  first_seen: Date;
+  last_seen: Date;
+  crash_count: number;
+}
+
+/** Reads and writes processed crashes and signature summaries. */
+export class ProcessedCrashStorage {
+  private readonly crashes: Collection<ProcessedCrashDocument>;
+  private readonly signatures: Collection<SignatureDocument>;
+
+  constructor(db: Db) {
+    this.crashes = db.collection<ProcessedCrashDocument>(
+      Collections.processedCrashes,
+    );
+    this.signatures = db.collection<SignatureDocument>(Collections.signatures);
+  }
+
+  /** Creates the indexes this storage relies on; safe at every start. */
+  async ensureIndexes(): Promise<void> {
+    await this.crashes.createIndex(
+      { date_processed: -1 },
+      { name: 'date_processed' },
+    );
+    await this.crashes.createIndex(
+      { signature: 1, date_processed: -1 },
+      { name: 'signature_date_processed' },
+    );
+    await this.signatures.createIndex({ last_seen: -1 }, { name: 'last_seen' });
+  }
+
+  get(crashId: CrashId): Promise<ProcessedCrashDocument | null> {
+    return this.crashes.findOne({ _id: crashId });
+  }
+
+  /**
+   * Stores a processed crash, then moves its count to its signature. The
+   * previous count is read from the stored crash, so a repeat run does not
+   * count the crash twice.
+   */
+  async save(crash: ProcessedCrashDocument): Promise<void> {
+    const previous = await this.crashes.findOne(
+      { _id: crash._id },
+      { projection: { counted_signature: 1 } },
+    );
+    const counted = previous?.counted_signature ?? null;
+    const doc = { ...crash, counted_signature: counted };
+    await this.crashes.replaceOne({ _id: crash._id }, doc, { upsert: true });
+
+    const signature = crash.signature ?? null;
+    if (signature === counted) {
+      await this.touchSignature(crash, 0);
+      return;
+    }
+    // LIMITATION: without multi-document transactions (FerretDB v1 has
+    // none) a crash that dies between these writes and its redelivery is
+    // counted once more. See docs/limitations.md.
+    if (counted !== null) {
+      await this.signatures.updateOne(
+        { _id: counted },
+        { $inc: { crash_count: -1 } },
+      );
+    }
+    await this.touchSignature(crash, signature === null ? 0 : 1);
+    await this.crashes.updateOne(
+      { _id: crash._id },
+      { $set: { counted_signature: signature } },
+    );
+  }
+
+  private async touchSignature(
+    crash: ProcessedCrashDocument,
+    increment: number,
+  ): Promise<void> {
+    if (!crash.signature || !crash.date_processed) {
+      return;
+    }
+    await this.signatures.updateOne(
+      { _id: crash.signature },
+      {
+        $min: { first_seen: crash.date_processed },
+        $max: { last_seen: crash.date_processed },
+        $inc: { crash_count: increment },
+      },
+      { upsert: true },
+    );
+  }
+
+  getSignature(signature: string): Promise<SignatureDocument | null> {
+    return this.signatures.findOne({ _id: signature });
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The processor's configuration: every key, its default and its meaning.
+ * `loadProcessorConfig` is called once, by main.ts.
+ */
+import { z } from 'zod';
+import {
+  loadConfig,
+  mongoSettings,
+  natsSettings,
+  sharedSettings,
+} from '@crashstats/common';
+
+export const processorConfigSchema = z.object({
+  ...sharedSettings,
+  ...mongoSettings,
+  ...natsSettings,
+  PROCESSOR_HOST: z
+    .string()
+    .default('0.0.0.0')
+    .describe('Address of the Dockerflow and metrics endpoints.'),
+  PROCESSOR_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(8001)
+    .describe('Port of the Dockerflow and metrics endpoints.'),
+  PROCESSOR_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe('Crashes processed at the same time by one processor.'),
+  PROCESSOR_REPROCESS_SHARE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(10)
+    .describe(
+      'One pick in this many goes to the reprocess queue while the ' +
+        'standard queue has work (priority always comes first).',
+    ),
+  PROCESSOR_MAX_DELIVER: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(5)
+    .describe(
+      'Deliveries of one crash before it is stored as failed, with the ' +
+        'error in its notes, instead of being retried.',
+    ),
+  PROCESSOR_ACK_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(300_000)
+    .describe(
+      'How long a crash may stay unacknowledged before it is delivered ' +
+        'again (a processor that died holds it this long).',
+    ),
+  PROCESSOR_CRASH_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(120_000)
+    .describe('Time limit for processing one crash.'),
+  PROCESSOR_SYMBOLS_PATHS: z
+    .string()
+    .default('')
+    .describe(
+      'Comma-separated local folders of .sym files in symbol-server layout.',
+    ),
+  PROCESSOR_SYMBOLS_URLS: z
+    .string()
+    .default('')
+    .describe('Comma-separated HTTP symbol servers in symbol-server layout.'),
+  PROCESSOR_SYMBOLS_CACHE_DIR: z
+    .string()
+    .default('')
+    .describe(
+      'Disk cache for symbol files fetched over HTTP (empty: a temporary folder).',
+    ),
+  PROCESSOR_SYMBOLS_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(512 * 1024 * 1024)
+    .describe('Memory bound of the parsed symbol table cache, in bytes.'),
+});
+
+/** The processor's validated configuration. */
+export type ProcessorConfig = z.infer<typeof processorConfigSchema>;
+
+/** Reads the processor configuration; throws on any bad key. */
+export function loadProcessorConfig(
+  env: Record<string, string | undefined> = process.env,
+): ProcessorConfig {
+  return loadConfig(processorConfigSchema, env);
+}

@@ -1,0 +1,48 @@
+/**
+ * The processor's rulesets, as explicit ordered lists. Order matters where
+ * a rule reads what an earlier one wrote; each such place has a comment.
+ */
+import {
+  addonsRule,
+  crashReasonRule,
+  datesRule,
+  identityRule,
+  processTypeRule,
+  productRule,
+  userDataRule,
+} from './rules/annotations.js';
+import type { Rule } from './rules/rule.js';
+import type { Rulesets } from './processor.js';
+
+/** Rules that need engines built elsewhere (stack walker, signatures). */
+export interface EngineRules {
+  /** Walks every minidump; fills json_dump, OS, CPU, crash info. */
+  minidump?: Rule;
+  /** Computes the signature from the processed crash. */
+  signature?: Rule;
+}
+
+/** Builds the `default` and `regenerate_signature` rulesets. */
+export function createRulesets(engines: EngineRules = {}): Rulesets {
+  const defaultRules: Rule[] = [
+    identityRule,
+    productRule,
+    datesRule,
+    processTypeRule,
+    addonsRule,
+    // Before the signature: abort message, OOM size and IPC fields feed it.
+    crashReasonRule,
+    userDataRule,
+  ];
+  if (engines.minidump) {
+    // Before the signature, which is built from the walked stacks.
+    defaultRules.push(engines.minidump);
+  }
+  if (engines.signature) {
+    defaultRules.push(engines.signature);
+  }
+  return {
+    default: defaultRules,
+    regenerate_signature: engines.signature ? [engines.signature] : [],
+  };
+}
