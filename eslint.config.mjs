@@ -89,7 +89,11 @@ export default tseslint.config(
   },
   // process.env is read in config modules only, so tests can build config literals.
   {
-    files: ['common/src/**/*.ts', 'collector/src/**/*.ts', 'processor/src/**/*.ts'],
+    files: [
+      'common/src/**/*.ts',
+      'collector/src/**/*.ts',
+      'processor/src/**/*.ts',
+    ],
     ignores: ['**/src/config.ts', '**/src/main.ts'],
     rules: {
       'no-restricted-properties': [
