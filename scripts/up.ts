@@ -1,6 +1,6 @@
 /**
  * Runs the platform locally: real servers from testkit, then the collector
- * as a child process, until Ctrl-C.
+ * and the processor as child processes, until Ctrl-C.
  *
  * LIMITATION: data lives in temporary folders and is removed on exit; see
  * docs/limitations.md.
@@ -11,6 +11,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startServices } from '@crashstats/testkit';
 
 const COLLECTOR_PORT = process.env.COLLECTOR_PORT ?? '8000';
+const PROCESSOR_PORT = process.env.PROCESSOR_PORT ?? '8001';
+
+/** Starts one component from its TypeScript source as a child process. */
+function startComponent(name: string, env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', `${name}/src/main.ts`],
+    { stdio: 'inherit', env },
+  );
+}
 
 async function waitForHeartbeat(
   url: string,
@@ -19,7 +29,7 @@ async function waitForHeartbeat(
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
-      throw new Error(`collector exited with code ${child.exitCode}`);
+      throw new Error(`${url} exited with code ${child.exitCode}`);
     }
     try {
       if ((await fetch(`${url}/__heartbeat__`)).ok) {
@@ -30,7 +40,7 @@ async function waitForHeartbeat(
     }
     await sleep(200);
   }
-  throw new Error('collector did not become healthy within 30 s');
+  throw new Error(`${url} did not become healthy within 30 s`);
 }
 
 async function main(): Promise<void> {
@@ -40,23 +50,27 @@ async function main(): Promise<void> {
     redis: true,
     mongo: true,
   });
-  const collector = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'collector/src/main.ts'],
-    {
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        NATS_URL: services.nats.url,
-        MONGODB_URL: services.mongo.url,
-        COLLECTOR_PORT,
-        COLLECTOR_HOST: process.env.COLLECTOR_HOST ?? '127.0.0.1',
-        LOG_PRETTY: process.env.LOG_PRETTY ?? 'true',
-      },
-    },
-  );
+  const env = {
+    ...process.env,
+    NATS_URL: services.nats.url,
+    MONGODB_URL: services.mongo.url,
+    LOG_PRETTY: process.env.LOG_PRETTY ?? 'true',
+  };
+  const collector = startComponent('collector', {
+    ...env,
+    COLLECTOR_PORT,
+    COLLECTOR_HOST: process.env.COLLECTOR_HOST ?? '127.0.0.1',
+  });
+  const processor = startComponent('processor', {
+    ...env,
+    PROCESSOR_PORT,
+    PROCESSOR_HOST: '127.0.0.1',
+    PROCESSOR_SYMBOLS_PATHS: process.env.PROCESSOR_SYMBOLS_PATHS ?? '',
+  });
+  const children = [collector, processor];
   const url = `http://127.0.0.1:${COLLECTOR_PORT}`;
   await waitForHeartbeat(url, collector);
+  await waitForHeartbeat(`http://127.0.0.1:${PROCESSOR_PORT}`, processor);
 
   console.log(`
 CrashStats is running.
@@ -64,6 +78,7 @@ CrashStats is running.
   Submit URL:  ${url}/submit
   Heartbeat:   ${url}/__heartbeat__
   Metrics:     ${url}/metrics
+  Processor:   http://127.0.0.1:${PROCESSOR_PORT}/__heartbeat__
   NATS:        ${services.nats.url}
   MongoDB:     ${services.mongo.url}${services.mongo.external ? ' (MONGODB_URL)' : ' (FerretDB)'}
   Redis:       ${services.redis.url}
@@ -81,10 +96,12 @@ Press Ctrl-C to stop; local data is discarded.
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  await Promise.race([stop, once(collector, 'exit')]);
-  if (collector.exitCode === null) {
-    collector.kill('SIGTERM');
-    await once(collector, 'exit');
+  await Promise.race([stop, ...children.map((c) => once(c, 'exit'))]);
+  for (const child of children) {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   }
   console.log('Stopped.');
 }
