@@ -43,8 +43,10 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/',
       '**/dist/',
-      'eslint.config.mjs',
-      'scripts/*.mjs',
+      // Plain JavaScript entry points and launchers sit outside the
+      // TypeScript projects that type-aware rules need.
+      '**/*.mjs',
+      '*/bin/*.js',
     ],
   },
   js.configs.recommended,
