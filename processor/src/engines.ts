@@ -3,6 +3,7 @@
  */
 import type { ProcessorConfig } from './config.js';
 import type { ProcessorMetrics } from './metrics.js';
+import { createSignatureRule } from './rules/signature.js';
 import type { EngineRules } from './ruleset.js';
 
 /** Builds the engine rules the configuration asks for. */
@@ -10,5 +11,5 @@ export function createEngineRules(
   _config: ProcessorConfig,
   _metrics: ProcessorMetrics,
 ): EngineRules {
-  return {};
+  return { signature: createSignatureRule() };
 }

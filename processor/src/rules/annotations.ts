@@ -164,6 +164,21 @@ export const crashReasonRule: Rule = {
       'ipc_message_name',
       annotation(state, 'IPCMessageName'),
     );
+    setIfDefined(
+      state,
+      'async_shutdown_timeout',
+      annotation(state, 'AsyncShutdownTimeout'),
+    );
+    setIfDefined(
+      state,
+      'js_large_allocation_failure',
+      annotation(state, 'JSLargeAllocationFailure'),
+    );
+    const javaTrace = annotation(state, 'JavaStackTrace');
+    if (javaTrace !== undefined) {
+      state.processed.java_stack_trace_raw = javaTrace;
+      state.processed.java_stack_trace = sanitizeJavaStackTrace(javaTrace);
+    }
   },
 };
 
@@ -185,6 +200,17 @@ export function sanitizeReason(reason: string): string {
   const text = cut >= 0 ? reason.slice(0, cut).trimEnd() : reason;
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+}
+
+/**
+ * A Java stack trace without its exception message, which may hold user
+ * data: `java.lang.Foo: secret` becomes `java.lang.Foo`; frames stay.
+ */
+export function sanitizeJavaStackTrace(trace: string): string {
+  const [first = '', ...rest] = trace.split('\n');
+  const colon = first.indexOf(': ');
+  const head = colon >= 0 ? first.slice(0, colon) : first;
+  return [head, ...rest].join('\n');
 }
 
 function decodeURIComponentSafe(value: string): string {
