@@ -1,0 +1,208 @@
+/**
+ * Crash reasons of Windows dumps: the exception code is an NTSTATUS, with
+ * sub-reasons taken from exception_information for a few codes.
+ */
+import type { ExceptionInfo } from './exception.js';
+
+/** Exception codes that print as their EXCEPTION_* name. */
+const exceptionNames = new Map<number, string>([
+  [0x80000001, 'EXCEPTION_GUARD_PAGE'],
+  [0x80000002, 'EXCEPTION_DATATYPE_MISALIGNMENT'],
+  [0x80000003, 'EXCEPTION_BREAKPOINT'],
+  [0x80000004, 'EXCEPTION_SINGLE_STEP'],
+  [0xc0000005, 'EXCEPTION_ACCESS_VIOLATION'],
+  [0xc0000006, 'EXCEPTION_IN_PAGE_ERROR'],
+  [0xc0000008, 'EXCEPTION_INVALID_HANDLE'],
+  [0xc000001d, 'EXCEPTION_ILLEGAL_INSTRUCTION'],
+  [0xc0000025, 'EXCEPTION_NONCONTINUABLE_EXCEPTION'],
+  [0xc0000026, 'EXCEPTION_INVALID_DISPOSITION'],
+  [0xc000008c, 'EXCEPTION_BOUNDS_EXCEEDED'],
+  [0xc000008d, 'EXCEPTION_FLT_DENORMAL_OPERAND'],
+  [0xc000008e, 'EXCEPTION_FLT_DIVIDE_BY_ZERO'],
+  [0xc000008f, 'EXCEPTION_FLT_INEXACT_RESULT'],
+  [0xc0000090, 'EXCEPTION_FLT_INVALID_OPERATION'],
+  [0xc0000091, 'EXCEPTION_FLT_OVERFLOW'],
+  [0xc0000092, 'EXCEPTION_FLT_STACK_CHECK'],
+  [0xc0000093, 'EXCEPTION_FLT_UNDERFLOW'],
+  [0xc0000094, 'EXCEPTION_INT_DIVIDE_BY_ZERO'],
+  [0xc0000095, 'EXCEPTION_INT_OVERFLOW'],
+  [0xc0000096, 'EXCEPTION_PRIV_INSTRUCTION'],
+  [0xc00000fd, 'EXCEPTION_STACK_OVERFLOW'],
+  [0xc0000194, 'EXCEPTION_POSSIBLE_DEADLOCK'],
+  // Codes raised by runtimes rather than the CPU, printed as phrases.
+  [0xe0000008, 'Out of Memory'],
+  [0xe06d7363, 'Unhandled C++ Exception'],
+  [0xe0434352, 'MANAGED_EXCEPTION_CODE_V4'],
+  [0x0517a7ed, 'Simulated Exception'],
+]);
+
+// LIMITATION: only about 40 commonly seen NTSTATUS codes have names (no
+// WinError or HRESULT tables); other codes print as `unknown 0x........`.
+const ntStatusNames = new Map<number, string>([
+  [0x40000015, 'STATUS_FATAL_APP_EXIT'],
+  [0x40010005, 'DBG_CONTROL_C'],
+  [0x40010008, 'DBG_CONTROL_BREAK'],
+  [0xc0000001, 'STATUS_UNSUCCESSFUL'],
+  [0xc0000002, 'STATUS_NOT_IMPLEMENTED'],
+  [0xc0000005, 'STATUS_ACCESS_VIOLATION'],
+  [0xc0000006, 'STATUS_IN_PAGE_ERROR'],
+  [0xc000000d, 'STATUS_INVALID_PARAMETER'],
+  [0xc000000e, 'STATUS_NO_SUCH_DEVICE'],
+  [0xc000000f, 'STATUS_NO_SUCH_FILE'],
+  [0xc0000017, 'STATUS_NO_MEMORY'],
+  [0xc0000022, 'STATUS_ACCESS_DENIED'],
+  [0xc0000034, 'STATUS_OBJECT_NAME_NOT_FOUND'],
+  [0xc000003a, 'STATUS_OBJECT_PATH_NOT_FOUND'],
+  [0xc0000043, 'STATUS_SHARING_VIOLATION'],
+  [0xc000007f, 'STATUS_DISK_FULL'],
+  [0xc000009a, 'STATUS_INSUFFICIENT_RESOURCES'],
+  [0xc000009c, 'STATUS_DEVICE_DATA_ERROR'],
+  [0xc000009d, 'STATUS_DEVICE_NOT_CONNECTED'],
+  [0xc00000c4, 'STATUS_UNEXPECTED_NETWORK_ERROR'],
+  [0xc0000102, 'STATUS_FILE_CORRUPT_ERROR'],
+  [0xc000012d, 'STATUS_COMMITMENT_LIMIT'],
+  [0xc0000135, 'STATUS_DLL_NOT_FOUND'],
+  [0xc0000138, 'STATUS_ORDINAL_NOT_FOUND'],
+  [0xc0000139, 'STATUS_ENTRYPOINT_NOT_FOUND'],
+  [0xc000013a, 'STATUS_CONTROL_C_EXIT'],
+  [0xc0000142, 'STATUS_DLL_INIT_FAILED'],
+  [0xc0000185, 'STATUS_IO_DEVICE_ERROR'],
+  [0xc000020c, 'STATUS_CONNECTION_DISCONNECTED'],
+  [0xc000026e, 'STATUS_VOLUME_DISMOUNTED'],
+  [0xc00002b4, 'STATUS_FLOAT_MULTIPLE_FAULTS'],
+  [0xc00002b5, 'STATUS_FLOAT_MULTIPLE_TRAPS'],
+  [0xc00002c9, 'STATUS_REG_NAT_CONSUMPTION'],
+  [0xc0000374, 'STATUS_HEAP_CORRUPTION'],
+  [0xc0000409, 'STATUS_STACK_BUFFER_OVERRUN'],
+  [0xc0000417, 'STATUS_INVALID_CRUNTIME_PARAMETER'],
+  [0xc000041d, 'STATUS_FATAL_USER_CALLBACK_EXCEPTION'],
+  [0xc0000420, 'STATUS_ASSERTION_FAILURE'],
+  [0xc0000428, 'STATUS_INVALID_IMAGE_HASH'],
+  [0xc0000602, 'STATUS_FAIL_FAST_EXCEPTION'],
+]);
+
+/** __fastfail codes (winnt.h FAST_FAIL_*), indexed by value. */
+const fastFailNames = [
+  'LEGACY_GS_VIOLATION',
+  'VTGUARD_CHECK_FAILURE',
+  'STACK_COOKIE_CHECK_FAILURE',
+  'CORRUPT_LIST_ENTRY',
+  'INCORRECT_STACK',
+  'INVALID_ARG',
+  'GS_COOKIE_INIT',
+  'FATAL_APP_EXIT',
+  'RANGE_CHECK_FAILURE',
+  'UNSAFE_REGISTRY_ACCESS',
+  'GUARD_ICALL_CHECK_FAILURE',
+  'GUARD_WRITE_CHECK_FAILURE',
+  'INVALID_FIBER_SWITCH',
+  'INVALID_SET_OF_CONTEXT',
+  'INVALID_REFERENCE_COUNT',
+  '',
+  '',
+  '',
+  'INVALID_JUMP_BUFFER',
+  'MRDATA_MODIFIED',
+  'CERTIFICATION_FAILURE',
+  'INVALID_EXCEPTION_CHAIN',
+  'CRYPTO_LIBRARY',
+  'INVALID_CALL_IN_DLL_CALLOUT',
+  'INVALID_IMAGE_BASE',
+  'DLOAD_PROTECTION_FAILURE',
+  'UNSAFE_EXTENSION_CALL',
+  'DEPRECATED_SERVICE_INVOKED',
+  'INVALID_BUFFER_ACCESS',
+  'INVALID_BALANCED_TREE',
+  'INVALID_NEXT_THREAD',
+  'GUARD_ICALL_CHECK_SUPPRESSED',
+  'APCS_DISABLED',
+  'INVALID_IDLE_STATE',
+  'MRDATA_PROTECTION_FAILURE',
+  'UNEXPECTED_HEAP_EXCEPTION',
+  'INVALID_LOCK_STATE',
+  'GUARD_JUMPTABLE',
+  'INVALID_LONGJUMP_TARGET',
+  'INVALID_DISPATCH_CONTEXT',
+  'INVALID_THREAD',
+  'INVALID_SYSCALL_NUMBER',
+  'INVALID_FILE_OPERATION',
+  'LPAC_ACCESS_DENIED',
+  'GUARD_SS_FAILURE',
+  'LOADER_CONTINUITY_FAILURE',
+  'GUARD_EXPORT_SUPPRESSION_FAILURE',
+  'INVALID_CONTROL_STACK',
+  'SET_CONTEXT_DENIED',
+  'INVALID_IAT',
+  'HEAP_METADATA_CORRUPTION',
+  'PAYLOAD_RESTRICTION_VIOLATION',
+  'LOW_LABEL_ACCESS_DENIED',
+  'ENCLAVE_CALL_FAILURE',
+  'UNHANDLED_LSS_EXCEPTON',
+  'ADMINLESS_ACCESS_DENIED',
+  'UNEXPECTED_CALL',
+  'CONTROL_INVALID_RETURN_ADDRESS',
+  'UNEXPECTED_HOST_BEHAVIOR',
+  'FLAGS_CORRUPTION',
+  'VEH_CORRUPTION',
+  'ETW_CORRUPTION',
+  'RIO_ABORT',
+  'INVALID_PFN',
+  'GUARD_ICALL_CHECK_FAILURE_XFG',
+  'CAST_GUARD',
+  'HOST_VISIBILITY_CHANGE',
+  'KERNEL_CET_SHADOW_STACK_ASSIST',
+  'PATCH_CALLBACK_FAILED',
+  'NTDLL_PATCH_FAILED',
+  'INVALID_FLS_DATA',
+  'ASAN_ERROR',
+  'CLR_EXCEPTION_AOT',
+  'POINTER_AUTH_INVALID_RETURN_ADDRESS',
+  'INVALID_THREAD_STATE',
+  'CORRUPT_WOW64_STATE',
+  'INVALID_EXTENDED_STATE',
+];
+
+/** Access kinds in exception_information[0] of access violations. */
+const accessKinds = new Map<bigint, string>([
+  [0n, 'READ'],
+  [1n, 'WRITE'],
+  [8n, 'EXEC'],
+]);
+
+/** `0x` and 8 lowercase hex digits. */
+export function hex32(value: number | bigint): string {
+  return `0x${value.toString(16).padStart(8, '0')}`;
+}
+
+/** The NTSTATUS name, or its hex value. */
+export function ntStatusName(status: number): string {
+  return ntStatusNames.get(status) ?? hex32(status);
+}
+
+/** The FAST_FAIL_* name of a __fastfail code, or its hex value. */
+export function fastFailName(code: bigint): string {
+  const name =
+    code < BigInt(fastFailNames.length) ? fastFailNames[Number(code)] : '';
+  return name ? `FAST_FAIL_${name}` : hex32(code);
+}
+
+/** Crash reason of a Windows exception, e.g. `EXCEPTION_ACCESS_VIOLATION_WRITE`. */
+export function windowsCrashReason(exc: ExceptionInfo): string {
+  const { code, numberParameters: n, parameters: p } = exc;
+  const kind = accessKinds.get(p[0] ?? -1n);
+  if (code === 0xc0000005 && n >= 1 && kind !== undefined) {
+    return `EXCEPTION_ACCESS_VIOLATION_${kind}`;
+  }
+  if (code === 0xc0000006 && n >= 3 && kind !== undefined) {
+    const status = Number((p[2] ?? 0n) & 0xffffffffn);
+    return `EXCEPTION_IN_PAGE_ERROR_${kind} / ${ntStatusName(status)}`;
+  }
+  if (code === 0xc0000409 && n >= 1) {
+    return `EXCEPTION_STACK_BUFFER_OVERRUN / ${fastFailName((p[0] ?? 0n) & 0xffffffffn)}`;
+  }
+  return (
+    exceptionNames.get(code) ??
+    ntStatusNames.get(code) ??
+    `unknown ${hex32(code)}`
+  );
+}
