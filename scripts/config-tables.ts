@@ -4,9 +4,11 @@
  */
 import type { SettingDescription } from '@crashstats/common';
 import { collectorConfigSchema } from '../collector/src/config.js';
+import { processorConfigSchema } from '../processor/src/config.js';
 
 export const configTables = {
   collector: collectorConfigSchema,
+  processor: processorConfigSchema,
 };
 
 /** Renders settings as a Markdown table. */
