@@ -88,7 +88,57 @@ export const processorConfigSchema = z.object({
     .int()
     .positive()
     .default(512 * 1024 * 1024)
-    .describe('Memory bound of the parsed symbol table cache, in bytes.'),
+    .describe(
+      'Memory bound of the parsed symbol table cache of each stack-walk ' +
+        'worker, in bytes.',
+    ),
+  PROCESSOR_SYMBOLS_STORE: z
+    .stringbool()
+    .default(true)
+    .describe(
+      "Look symbols up in the platform's own store (GridFS bucket " +
+        '`symbols`), after the local folders and before the HTTP servers.',
+    ),
+  PROCESSOR_SYMBOLS_HTTP_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10_000)
+    .describe('Time limit of one symbol download from an HTTP server.'),
+  PROCESSOR_WORKERS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(0)
+    .describe(
+      'Stack-walk worker threads (0: one per CPU, at most ' +
+        'PROCESSOR_CONCURRENCY).',
+    ),
+  PROCESSOR_STACKWALK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60_000)
+    .describe(
+      'Time limit for walking one minidump; the worker is replaced and the ' +
+        'crash gets a note when it is exceeded.',
+    ),
+  PROCESSOR_WORKER_HEAP_MB: z.coerce
+    .number()
+    .int()
+    .min(64)
+    .default(1024)
+    .describe(
+      'Heap limit of one stack-walk worker, in MiB; a dump that needs more ' +
+        'gets a note instead of taking the processor down.',
+    ),
+  PROCESSOR_MAX_FRAMES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024)
+    .describe('Frames walked per thread at most.'),
 });
 
 /** The processor's validated configuration. */

@@ -20,6 +20,8 @@ export interface EngineRules {
   minidump?: Rule;
   /** Computes the signature from the processed crash. */
   signature?: Rule;
+  /** Releases what the engines hold (worker threads), at shutdown. */
+  close?: () => Promise<void>;
 }
 
 /** Builds the `default` and `regenerate_signature` rulesets. */

@@ -78,10 +78,11 @@ export async function startProcessor(
   });
   const js = jetstream(nc);
 
+  const engines = await options.engines?.(metrics);
   const processor = new CrashProcessor({
     rawStorage,
     processedStorage,
-    rulesets: createRulesets(await options.engines?.(metrics)),
+    rulesets: createRulesets(engines),
     publishEvent: async (crashId, signature) => {
       await js.publish(
         names.subjects.processed,
@@ -143,6 +144,7 @@ export async function startProcessor(
       await shutdown(log, [
         ['consumer', () => consumer.stop()],
         ['http server', () => closeServer(server)],
+        ['engines', () => engines?.close?.() ?? Promise.resolve()],
         ['nats', () => nc.drain()],
         ['mongodb', () => mongo.close()],
       ]);
