@@ -99,6 +99,15 @@ export const processorConfigSchema = z.object({
       "Look symbols up in the platform's own store (GridFS bucket " +
         '`symbols`), after the local folders and before the HTTP servers.',
     ),
+  PROCESSOR_SYMBOLS_MISS_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(300_000)
+    .describe(
+      'How long a module no source has symbols for is remembered as ' +
+        'missing before the sources are asked again (0: ask every time).',
+    ),
   PROCESSOR_SYMBOLS_HTTP_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -39,6 +39,7 @@ export function createEngineRules(
           join(tmpdir(), `crashstats-symbols-${process.pid}`),
         cacheBytes: config.PROCESSOR_SYMBOLS_CACHE_BYTES,
         httpTimeoutMs: config.PROCESSOR_SYMBOLS_HTTP_TIMEOUT_MS,
+        missTtlMs: config.PROCESSOR_SYMBOLS_MISS_TTL_MS,
       },
       store: config.PROCESSOR_SYMBOLS_STORE
         ? {

@@ -24,6 +24,8 @@ export interface SymbolSettings {
   readonly httpCacheDir: string;
   /** Memory bound of the parsed-table cache, in bytes. */
   readonly cacheBytes: number;
+  /** How long a definitive miss is remembered. */
+  readonly missTtlMs: number;
   /** Per-request time limit of the HTTP sources. */
   readonly httpTimeoutMs: number;
 }
@@ -65,6 +67,7 @@ export function createSymbolSupplier(
   return new CachingSymbolSupplier({
     sources,
     cacheMaxBytes: settings.cacheBytes,
+    missTtlMs: settings.missTtlMs,
     onEvent,
   });
 }

@@ -16,6 +16,9 @@ import type {
   SymbolSupplier,
 } from './supplier.js';
 
+/** Misses remembered at most (about 100 bytes each). */
+const MAX_REMEMBERED_MISSES = 100_000;
+
 /** Estimated memory of a cached "corrupt" answer. */
 const CORRUPT_ENTRY_BYTES = 1024;
 
@@ -35,6 +38,14 @@ export interface CachingSymbolSupplierOptions {
    * (default 10 minutes), so a file fixed in a store is picked up.
    */
   readonly corruptTtlMs?: number;
+  /**
+   * How long a definitive "missing" answer (every source said it has no
+   * file, none failed) is kept before the sources are asked again
+   * (default 5 minutes; 0 asks every time). A dump names dozens of system
+   * modules nobody has symbols for; without this each crash would ask every
+   * source for each of them again.
+   */
+  readonly missTtlMs?: number;
   /** Receives cache, fetch, parse and lookup events. */
   readonly onEvent?: SymbolEventListener;
   /** Clock for the corrupt TTL; `Date.now` by default. */
@@ -51,6 +62,8 @@ export class CachingSymbolSupplier implements SymbolSupplier {
   /** When each cached corrupt answer stops being used. */
   private readonly corruptUntil = new Map<string, number>();
   private readonly now: () => number;
+  /** When each remembered miss stops being used, oldest first. */
+  private readonly missUntil = new Map<string, number>();
 
   constructor(private readonly options: CachingSymbolSupplierOptions) {
     this.cache = new SymbolCache<Cached>({
@@ -75,6 +88,9 @@ export class CachingSymbolSupplier implements SymbolSupplier {
     const cached = this.cached(key.id);
     if (cached !== undefined) {
       return this.report(key.id, { ...cached, fromCache: true });
+    }
+    if (this.rememberedMiss(key.id)) {
+      return this.report(key.id, { status: 'missing', errors: [] });
     }
     let pending = this.loading.get(key.id);
     if (pending === undefined) {
@@ -131,7 +147,38 @@ export class CachingSymbolSupplier implements SymbolSupplier {
       this.corruptUntil.set(key.id, this.now() + ttl);
       return corrupt;
     }
+    if (errors.length === 0) {
+      this.rememberMiss(key.id);
+    }
     return { status: 'missing', errors };
+  }
+
+  private rememberedMiss(id: string): boolean {
+    const until = this.missUntil.get(id);
+    if (until === undefined) {
+      return false;
+    }
+    if (until > this.now()) {
+      return true;
+    }
+    this.missUntil.delete(id);
+    return false;
+  }
+
+  private rememberMiss(id: string): void {
+    const ttl = this.options.missTtlMs ?? 5 * 60 * 1000;
+    if (ttl <= 0) {
+      return;
+    }
+    this.missUntil.delete(id);
+    this.missUntil.set(id, this.now() + ttl);
+    // Bounded: the oldest entries go first (a Map keeps insertion order).
+    for (const oldest of this.missUntil.keys()) {
+      if (this.missUntil.size <= MAX_REMEMBERED_MISSES) {
+        break;
+      }
+      this.missUntil.delete(oldest);
+    }
   }
 
   private async tryFetch(

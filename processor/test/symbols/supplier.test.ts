@@ -177,6 +177,27 @@ describe('CachingSymbolSupplier', () => {
     });
   });
 
+  it('remembers a definitive miss for its TTL, then asks again', async () => {
+    let now = 0;
+    const empty = new MapSource('empty', {});
+    const supplier = new CachingSymbolSupplier({
+      sources: [empty],
+      missTtlMs: 1000,
+      now: () => now,
+    });
+    const missing = { status: 'missing', errors: [] };
+    assert.deepEqual(await supplier.get('a.pdb', ID), missing);
+    assert.deepEqual(await supplier.get('a.pdb', ID), missing);
+    assert.equal(empty.calls, 1);
+    now += 1001;
+    assert.deepEqual(await supplier.get('a.pdb', ID), missing);
+    assert.equal(empty.calls, 2);
+    const never = new CachingSymbolSupplier({ sources: [empty], missTtlMs: 0 });
+    await never.get('b.pdb', ID);
+    await never.get('b.pdb', ID);
+    assert.equal(empty.calls, 4);
+  });
+
   it('refuses a file for another debug id as corrupt, tries later sources, discards it', async () => {
     const other = 'DEADBEEFDEADBEEFDEADBEEFDEADBEEF1';
     const wrong = new MapSource('wrong', {
