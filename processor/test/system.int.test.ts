@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,28 +20,10 @@ import {
   type Harness,
 } from './support/harness.js';
 import { sampleDump } from './support/minidump-sample.js';
-import { SymWriter } from './support/sym-writer.js';
-
-/** Debug id the writer derives from the sample's 20-byte build id of 0x42. */
-const SAMPLE_DEBUG_ID = `${'42'.repeat(16)}0`;
-
-/** A symbol file for the sample dump's main module (`app`). */
-function sampleSymbols(): Buffer {
-  return new SymWriter({
-    os: 'Linux',
-    cpu: 'x86_64',
-    debugId: SAMPLE_DEBUG_ID,
-    debugFile: 'app',
-  })
-    .file(0, 'src/crash.cc')
-    .func({
-      address: 0x1200,
-      size: 0x100,
-      name: 'CrashHere(int)',
-      lines: [[0x1200, 0x100, 42, 0]],
-    })
-    .toBuffer();
-}
+import {
+  SAMPLE_FUNCTION,
+  writeSampleSymbols,
+} from './support/sample-symbols.js';
 
 async function submit(
   url: string,
@@ -90,9 +72,7 @@ describe('collector → stream → processor', { timeout: 120_000 }, () => {
   before(async () => {
     h = await startHarness();
     symbolsDir = await mkdtemp(join(tmpdir(), 'crashstats-system-'));
-    const symDir = join(symbolsDir, 'app', SAMPLE_DEBUG_ID);
-    await mkdir(symDir, { recursive: true });
-    await writeFile(join(symDir, 'app.sym'), sampleSymbols());
+    await writeSampleSymbols(symbolsDir);
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     collector = spawn(
@@ -153,7 +133,7 @@ describe('collector → stream → processor', { timeout: 120_000 }, () => {
     assert.equal(doc.os_name, 'Linux');
     assert.equal(doc.cpu_arch, 'amd64');
     const top = frames(doc)[0];
-    assert.equal(top?.function, 'CrashHere(int)');
+    assert.equal(top?.function, SAMPLE_FUNCTION);
     assert.equal(top?.file, 'src/crash.cc');
     assert.equal(top?.line, 42);
     assert.equal(doc.signature, 'CrashHere');

@@ -35,6 +35,7 @@ import {
   type NatsServer,
 } from '@crashstats/testkit';
 import { processorConfigSchema } from '../../src/config.js';
+import { createEngineRules } from '../../src/engines.js';
 import type { EngineRules } from '../../src/ruleset.js';
 import { startProcessor, type RunningProcessor } from '../../src/server.js';
 
@@ -57,10 +58,13 @@ export interface Harness extends AsyncDisposable {
   processed(crashId: string): Promise<ProcessedCrashDocument | null>;
   countProcessed(): Promise<number>;
   lag(): Promise<number>;
-  /** Starts a processor in this process. */
+  /**
+   * Starts a processor in this process, with the given engine rules or,
+   * with `'configured'`, the real ones built from the settings.
+   */
   startProcessor(
     settings?: Record<string, string>,
-    engines?: EngineRules,
+    engines?: EngineRules | 'configured',
   ): Promise<RunningProcessor & { registry: Registry }>;
   /** Starts `processor/src/main.ts` as a child process. */
   spawnProcessor(settings?: Record<string, string>): ChildProcess;
@@ -131,8 +135,12 @@ export async function startHarness(): Promise<Harness> {
     lag: () => readCrashQueueLag(nc, names),
     async startProcessor(settings = {}, engines = {}) {
       const registry = createMetricsRegistry('processor');
+      const config = loadConfig(processorConfigSchema, {
+        ...env,
+        ...settings,
+      });
       const processor = await startProcessor({
-        config: loadConfig(processorConfigSchema, { ...env, ...settings }),
+        config,
         log: createLogger({
           service: 'processor',
           version: 'test',
@@ -145,7 +153,10 @@ export async function startHarness(): Promise<Harness> {
           source: 'test',
           build: 'test',
         },
-        engines: () => engines,
+        engines: (metrics) =>
+          engines === 'configured'
+            ? createEngineRules(config, metrics)
+            : engines,
       });
       running.push(processor);
       return Object.assign(processor, { registry });
