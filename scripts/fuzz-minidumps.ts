@@ -52,7 +52,7 @@ const report = await runFuzz({
     const rate = done / (r.totalMs / 1000);
     console.log(
       `${done} cases, ${r.failures.length} failures, ${rate.toFixed(0)} cases/s, ` +
-        `slowest ${r.slowestMs.toFixed(0)} ms, heap ${(r.peakHeapBytes / 2 ** 20).toFixed(0)} MiB`,
+        `slowest ${r.slowestMs.toFixed(0)} ms, retained heap ${(r.peakHeapBytes / 2 ** 20).toFixed(0)} MiB`,
     );
   },
 });
@@ -67,7 +67,10 @@ console.log(
       slowestMs: Math.round(report.slowestMs),
       slowestCase: report.slowestCase,
       totalSeconds: Math.round(report.totalMs / 1000),
-      peakHeapMiB: Math.round(report.peakHeapBytes / 2 ** 20),
+      retainedHeapMiB: {
+        first: Math.round(report.firstHeapBytes / 2 ** 20),
+        peak: Math.round(report.peakHeapBytes / 2 ** 20),
+      },
     },
     null,
     2,

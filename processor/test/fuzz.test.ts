@@ -18,7 +18,10 @@ import { fuzzInputs, runFuzz } from './support/fuzz-runner.js';
 const CASES = Number(process.env.CRASHSTATS_FUZZ_CASES ?? 10_000);
 const SEED = Number(process.env.CRASHSTATS_FUZZ_SEED ?? 20261203);
 const TIME_LIMIT_MS = 2_000;
-const HEAP_LIMIT_BYTES = 768 * 1024 * 1024;
+/** Heap in use after a full collection, at any point of the run. */
+const HEAP_LIMIT_BYTES = 256 * 1024 * 1024;
+/** Growth of that heap from the first thousand cases to the end. */
+const HEAP_GROWTH_LIMIT_BYTES = 64 * 1024 * 1024;
 
 describe('stack walker fuzzing', () => {
   it(`survives ${CASES} mutated dumps`, { timeout: 20 * 60_000 }, async () => {
@@ -59,6 +62,10 @@ describe('stack walker fuzzing', () => {
     assert.ok(
       report.peakHeapBytes < HEAP_LIMIT_BYTES,
       `heap reached ${summary.peakHeapMb} MiB`,
+    );
+    assert.ok(
+      report.peakHeapBytes - report.firstHeapBytes < HEAP_GROWTH_LIMIT_BYTES,
+      `heap grew from ${report.firstHeapBytes} to ${report.peakHeapBytes} bytes`,
     );
     // The mutations must not all be rejected at the header: most cases
     // have to reach the walker proper for the run to mean anything.

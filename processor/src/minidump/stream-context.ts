@@ -86,8 +86,22 @@ export function requireSize(ctx: StreamContext, size: number): void {
 }
 
 /**
+ * Unreadable entries tolerated in one stream before the rest of it is
+ * skipped. A damaged count or location can otherwise make a parser try
+ * millions of entries that all fail, one exception each.
+ */
+export const MAX_BAD_ENTRIES = 64;
+
+const badEntries = new WeakMap<StreamContext, number>();
+
+/** Ends the reading of a stream that has too many bad entries. */
+class TooManyBadEntriesError extends MinidumpError {}
+
+/**
  * Runs `read` for one entry of a list; a failure becomes a soft error and
- * the entry is skipped (returns undefined).
+ * the entry is skipped (returns undefined). Past {@link MAX_BAD_ENTRIES}
+ * failures in one stream it throws, so the stream's runner records one
+ * more soft error and skips the rest.
  */
 export function tryEntry<T>(
   ctx: StreamContext,
@@ -97,11 +111,22 @@ export function tryEntry<T>(
   try {
     return read();
   } catch (err) {
+    if (err instanceof TooManyBadEntriesError) {
+      throw err;
+    }
     const e = err instanceof MinidumpError ? err : undefined;
     ctx.warn(
       e?.code ?? 'bad_stream',
       `${ctx.name}[${index}]: ${err instanceof Error ? err.message : String(err)}`,
     );
+    const bad = (badEntries.get(ctx) ?? 0) + 1;
+    badEntries.set(ctx, bad);
+    if (bad >= MAX_BAD_ENTRIES) {
+      throw new TooManyBadEntriesError(
+        'bad_stream',
+        `${ctx.name}: ${bad} unreadable entries; the rest of the stream is skipped`,
+      );
+    }
     return undefined;
   }
 }

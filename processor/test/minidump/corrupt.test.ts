@@ -18,6 +18,7 @@ import {
   setStreamU32,
   truncate,
 } from '../support/minidump-corrupt.js';
+import { MAX_BAD_ENTRIES } from '../../src/minidump/stream-context.js';
 import { MinidumpWriter } from '../support/minidump-writer.js';
 import { sampleDump } from '../support/minidump-sample.js';
 
@@ -138,6 +139,30 @@ describe('corrupt and truncated dumps', () => {
     const far = parsed(setStreamRva(dump, StreamType.Exception, 0xfffffff0));
     assert.deepEqual(softCodes(far), ['ExceptionStream:bad_stream']);
     assert.equal(far.crash, undefined);
+  });
+
+  it('stops reading a stream after too many unreadable entries', () => {
+    const writer = new MinidumpWriter({ cpu: 'amd64', os: 'linux' });
+    for (let i = 0; i < 500; i++) {
+      writer.addModule({
+        base: 0x10000000n + BigInt(i) * 0x10000n,
+        size: 0x1000,
+        name: `/lib/m${i}.so`,
+      });
+    }
+    let bytes = writer.build();
+    const list = findStream(bytes, StreamType.ModuleList);
+    // Every module's name RVA now points past the end of the file.
+    for (let i = 0; i < 500; i++) {
+      bytes = patchU32(bytes, list.rva + 4 + i * 108 + 20, 0xfffffff0);
+    }
+    const d = parsed(bytes);
+    assert.equal(d.modules.length, 0);
+    assert.equal(d.softErrors.length, MAX_BAD_ENTRIES + 1);
+    assert.match(
+      d.softErrors.at(-1)!.message,
+      /the rest of the stream is skipped/,
+    );
   });
 
   it('fixed-size streams that are too short are soft errors', () => {
