@@ -169,14 +169,28 @@ function hex(value: number, digits: number): string {
   return value.toString(16).toUpperCase().padStart(digits, '0');
 }
 
-/** The GUID as 32 uppercase hex digits, fields in reading order. */
+/** Two uppercase hex digits for each byte value. */
+const BYTE_HEX = Array.from({ length: 256 }, (_, b) => hex(b, 2));
+
+/**
+ * The GUID as 32 uppercase hex digits, fields in reading order. Built from
+ * a byte table: every module of every dump goes through here.
+ */
 export function guidToHex(guid: Guid): string {
-  return (
-    hex(guid.data1, 8) +
-    hex(guid.data2, 4) +
-    hex(guid.data3, 4) +
-    Buffer.from(guid.data4).toString('hex').toUpperCase()
-  );
+  const { data1, data2, data3, data4 } = guid;
+  let out =
+    BYTE_HEX[data1 >>> 24]! +
+    BYTE_HEX[(data1 >>> 16) & 0xff]! +
+    BYTE_HEX[(data1 >>> 8) & 0xff]! +
+    BYTE_HEX[data1 & 0xff]! +
+    BYTE_HEX[data2 >>> 8]! +
+    BYTE_HEX[data2 & 0xff]! +
+    BYTE_HEX[data3 >>> 8]! +
+    BYTE_HEX[data3 & 0xff]!;
+  for (let i = 0; i < 8; i++) {
+    out += BYTE_HEX[data4[i] ?? 0]!;
+  }
+  return out;
 }
 
 /** The GUID in its canonical dashed form, uppercase (8-4-4-4-12). */
