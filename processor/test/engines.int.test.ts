@@ -22,7 +22,11 @@ async function histogramCount(
   name: string,
 ): Promise<number> {
   const { values } = await registry.getSingleMetric(name)!.get();
-  return values.find((v) => v.metricName === `${name}_count`)?.value ?? 0;
+  // Histogram values carry the series name (`_bucket`, `_sum`, `_count`).
+  const count = values.find(
+    (v) => (v as { metricName?: string }).metricName === `${name}_count`,
+  );
+  return count?.value ?? 0;
 }
 
 async function processDump(h: Harness, dump: Buffer) {
