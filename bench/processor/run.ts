@@ -83,6 +83,8 @@ async function perCrashProcesses(
   const dir = await mkdtemp(join(tmpdir(), 'crashstats-bench-'));
   const jobs = Array.from({ length: rounds }, () => dumps).flat();
   const peaks: number[] = [];
+  // A peer that exits early on an error would look fast: count failures.
+  const failed = new Map<string, number>();
   let next = 0;
   const runOne = (dump: string, slot: number) =>
     new Promise<void>((resolve, reject) => {
@@ -93,7 +95,10 @@ async function perCrashProcesses(
         { stdio: 'ignore' },
       );
       child.on('error', reject);
-      child.on('exit', () => {
+      child.on('exit', (code) => {
+        if (code !== 0) {
+          failed.set(dump, code ?? -1);
+        }
         void readFile(timeFile, 'utf8').then((text) => {
           const kb = Number(text.trim().split('\n').pop());
           if (Number.isFinite(kb)) {
@@ -116,6 +121,12 @@ async function perCrashProcesses(
   const seconds = (performance.now() - started) / 1000;
   await rm(dir, { recursive: true, force: true });
   const peak = Math.max(...peaks);
+  if (failed.size > 0) {
+    console.error(
+      `${engine}: ${failed.size} dumps failed: ` +
+        [...failed].map(([d, c]) => `${d} (exit ${c})`).join(', '),
+    );
+  }
   return {
     engine,
     crashes: jobs.length,
