@@ -4,7 +4,7 @@
  * cache) and prints one JSON line with the throughput and memory. Runs as
  * its own process so its resident memory is ours alone.
  *   node --conditions=source --import tsx bench/processor/ours.ts \
- *     --workers N --rounds N --symbols DIR DUMP...
+ *     --workers N --rounds N [--warmup-rounds N] --symbols DIR DUMP...
  */
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ const { values, positionals } = parseArgs({
   options: {
     workers: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '20' },
+    'warmup-rounds': { type: 'string', default: '5' },
     symbols: { type: 'string' },
   },
 });
@@ -69,9 +70,13 @@ function countFrames(json: Record<string, unknown>): number {
   }, 0);
 }
 
-// Warm-up: every worker sees every dump, so every symbol file is parsed
-// and cached before the clock starts.
-await walkAll(Array.from({ length: workers }, () => dumps).flat());
+// Warm-up: every worker sees every dump several times, so every symbol
+// file is parsed and cached and the hot code is compiled before the clock
+// starts, as in a processor that has been running for a while.
+const warmupRounds = Math.max(1, Number(values['warmup-rounds']));
+await walkAll(
+  Array.from({ length: workers * warmupRounds }, () => dumps).flat(),
+);
 const jobs = Array.from({ length: rounds }, () => dumps).flat();
 const started = performance.now();
 const frames = await walkAll(jobs);

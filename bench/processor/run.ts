@@ -7,7 +7,11 @@
  *   - rust-minidump's minidump-stackwalk, one process per crash.
  * Each runs with the same number of crashes in flight (one per CPU by
  * default). Prints a table and the ratios, and memory per worker.
- *   npm run bench:processor -- [--rounds N] [--workers N] [--corpus DIR]
+ *   npm run bench:processor -- [--rounds N] [--peer-rounds N]
+ *     [--warmup-rounds N] [--workers N] [--corpus DIR]
+ * Our pool is warmed with --warmup-rounds passes over the dumps first (a
+ * running processor is warm); each peer process starts cold, as it does
+ * when run once per crash.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -20,8 +24,9 @@ import { parseArgs } from 'node:util';
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '20' },
-    'peer-rounds': { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '100' },
+    'warmup-rounds': { type: 'string', default: '5' },
+    'peer-rounds': { type: 'string', default: '20' },
     workers: { type: 'string', default: String(availableParallelism()) },
     corpus: {
       type: 'string',
@@ -148,6 +153,8 @@ function ours(rounds: number): EngineResult {
       String(workers),
       '--rounds',
       String(rounds),
+      '--warmup-rounds',
+      String(values['warmup-rounds']),
       '--symbols',
       symbols,
       ...dumps,
