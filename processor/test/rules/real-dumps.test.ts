@@ -28,12 +28,8 @@ const symbols = new CachingSymbolSupplier({
   sources: [new LocalSymbolSource(join(corpusRoot, 'symbols'))],
 });
 const rulesets = createRulesets({
-  minidump: createMinidumpRule(
-    async (bytes) =>
-      toJsonDump(await stackwalk(bytes, { symbols })) as Record<
-        string,
-        unknown
-      >,
+  minidump: createMinidumpRule(async (bytes) =>
+    toJsonDump(await stackwalk(bytes, { symbols })),
   ),
   signature: createSignatureRule(),
 });

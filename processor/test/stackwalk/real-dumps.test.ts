@@ -76,9 +76,7 @@ async function walked(
   dump: string,
   symbols?: CachingSymbolSupplier,
 ): Promise<Json> {
-  return toJsonDump(
-    await stackwalk(corpusFile(`dumps/${dump}`), { symbols }),
-  ) as Json;
+  return toJsonDump(await stackwalk(corpusFile(`dumps/${dump}`), { symbols }));
 }
 
 function frames(json: Json): Json[] {
