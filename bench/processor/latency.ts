@@ -44,7 +44,7 @@ const crashes = Number(values.crashes);
 
 const services = await startServices({ nats: true, mongo: true });
 const database = mongoDatabaseName('latency');
-const mongoUrl = services.mongo!.url;
+const mongoUrl = services.mongo.url;
 const collector = await startCollectorProcess({
   mongoUrl,
   database,
@@ -148,7 +148,8 @@ try {
   times.sort((a, b) => a - b);
   const fmt = (ms: number) => ms.toFixed(0);
   console.log(
-    `ingestion latency, submit → processed crash stored, ${crashes} crashes one at a time (test.dmp, ${dump.length} bytes)`,
+    `ingestion latency, submit → processed crash stored, ${crashes} ` +
+      `crashes one at a time (test.dmp, ${dump.length} bytes)`,
   );
   console.log('| first crash ms | p50 ms | p95 ms | max ms |');
   console.log('|---:|---:|---:|---:|');
