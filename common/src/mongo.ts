@@ -12,6 +12,14 @@ export const Collections = {
   dumps: 'dumps',
   processedCrashes: 'processed_crashes',
   signatures: 'signatures',
+  /** GridFS bucket of uploaded symbol files: `symbols.files`, `symbols.chunks`. */
+  symbols: 'symbols',
+  /** People and services that hold API tokens, with their permissions. */
+  users: 'users',
+  /** API tokens, stored hashed. */
+  apiTokens: 'api_tokens',
+  /** Bug ids linked to signatures. */
+  bugAssociations: 'bug_associations',
 } as const;
 
 /** Options for {@link connectMongo}. */

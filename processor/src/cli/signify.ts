@@ -13,7 +13,7 @@ import {
   signatureInputFromProcessedCrash,
   type SignatureListName,
   type SignatureListOptions,
-} from '../signature/index.js';
+} from '@crashstats/common';
 
 const USAGE = `Usage: crashstats-signify [options] < crash-data.json
 

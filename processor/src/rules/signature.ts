@@ -9,7 +9,7 @@ import {
   generateSignatureDetails,
   signatureInputFromProcessedCrash,
   type SignatureLists,
-} from '../signature/index.js';
+} from '@crashstats/common';
 import type { Rule } from './rule.js';
 
 /** Creates the signature rule over the given lists. */

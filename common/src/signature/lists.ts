@@ -2,7 +2,7 @@
  * The signature lists: which frames are irrelevant (skipped), which are
  * prefixes (kept, and the walk goes on), which functions get their line
  * number, and the sentinels a signature starts at. They are text files in
- * `processor/data/signature/`; a deployment replaces the directory or adds
+ * `common/data/signature/`; a deployment replaces the directory or adds
  * files and entries of its own.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -67,7 +67,7 @@ export class SignatureListError extends Error {
 }
 
 /**
- * The bundled lists: `processor/data/signature/` (from `src/` or `dist/`).
+ * The bundled lists: `common/data/signature/` (from `src/` or `dist/`).
  * LIMITATION: the bundled lists are CrashStats' own, not Mozilla's, so
  * signatures equal crash-stats.mozilla.org's only where both lists agree;
  * point `listDir` at siggen's `siglists/` for Mozilla-identical signatures.

@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { MinidumpWriter } from '../support/minidump-writer.js';
 import { StackImage } from '../support/stack-memory.js';
 import { SymWriter, writeSymbolTree } from '../support/sym-writer.js';
-import { pdbModule } from './helpers.js';
+import { pdbModule } from '../stackwalk/helpers.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const launcher = join(repo, 'processor', 'bin', 'crashstats-stackwalk.js');

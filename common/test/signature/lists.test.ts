@@ -70,9 +70,9 @@ describe('buildListRegExp', () => {
 describe('bundled lists', () => {
   const lists = defaultSignatureLists();
 
-  it('load from processor/data/signature and are cached', () => {
+  it('load from common/data/signature and are cached', () => {
     assert.ok(
-      BUNDLED_LIST_DIR.endsWith(join('processor', 'data', 'signature') + '/'),
+      BUNDLED_LIST_DIR.endsWith(join('common', 'data', 'signature') + '/'),
     );
     assert.equal(defaultSignatureLists(), lists);
     assert.ok(
