@@ -69,7 +69,7 @@ export type {
   RawCrashDocument,
   StoredDump,
 } from './crash-storage.js';
-export { ProcessedCrashStorage } from './processed-storage.js';
+export { firstBuildOf, ProcessedCrashStorage } from './processed-storage.js';
 export type {
   ProcessedCrashDocument,
   SignatureDocument,

@@ -26,6 +26,19 @@ export interface SignatureDocument {
   first_seen: Date;
   last_seen: Date;
   crash_count: number;
+  /**
+   * Smallest build id of a crash with it, left-padded with zeros to 20
+   * digits so that `$min` compares build ids as numbers; read it through
+   * {@link firstBuildOf}.
+   */
+  first_build?: string;
+}
+
+/** The build id of {@link SignatureDocument.first_build} without its padding. */
+export function firstBuildOf(doc: SignatureDocument): string | null {
+  return doc.first_build === undefined
+    ? null
+    : doc.first_build.replace(/^0+(?=\d)/, '');
 }
 
 /** Reads and writes processed crashes and signature summaries. */
@@ -99,10 +112,14 @@ export class ProcessedCrashStorage {
     if (!crash.signature || !crash.date_processed) {
       return;
     }
+    const build =
+      typeof crash.build === 'string' && /^\d{1,20}$/.test(crash.build)
+        ? { first_build: crash.build.padStart(20, '0') }
+        : {};
     await this.signatures.updateOne(
       { _id: crash.signature },
       {
-        $min: { first_seen: crash.date_processed },
+        $min: { first_seen: crash.date_processed, ...build },
         $max: { last_seen: crash.date_processed },
         $inc: { crash_count: increment },
       },
