@@ -1,0 +1,17 @@
+/**
+ * Every endpoint of the API, in the order the OpenAPI document lists them.
+ */
+import type { ApiDeps } from './api/deps.js';
+import type { ApiEndpoint } from './api/endpoint.js';
+import { crashEndpoints } from './api/endpoints/crashes.js';
+import { reprocessingEndpoint } from './api/endpoints/reprocessing.js';
+import { signatureEndpoints } from './api/endpoints/signatures.js';
+
+/** Builds the endpoints over their dependencies. */
+export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
+  return [
+    ...crashEndpoints(deps),
+    ...signatureEndpoints(deps),
+    reprocessingEndpoint(deps),
+  ];
+}
