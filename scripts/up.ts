@@ -1,17 +1,21 @@
 /**
- * Runs the platform locally: real servers from testkit, then the collector
- * and the processor as child processes, until Ctrl-C.
+ * Runs the platform locally: real servers from testkit, then the collector,
+ * the processor and the web app as child processes, until Ctrl-C. The web
+ * app's administrator token is WEBAPP_ADMIN_TOKEN_SECRET when set, else a
+ * new random one printed at start.
  *
  * LIMITATION: data lives in temporary folders and is removed on exit; see
  * docs/limitations.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServices } from '@crashstats/testkit';
 
 const COLLECTOR_PORT = process.env.COLLECTOR_PORT ?? '8000';
 const PROCESSOR_PORT = process.env.PROCESSOR_PORT ?? '8001';
+const WEBAPP_PORT = process.env.WEBAPP_PORT ?? '8080';
 
 /** Starts one component from its TypeScript source as a child process. */
 function startComponent(name: string, env: NodeJS.ProcessEnv): ChildProcess {
@@ -67,10 +71,21 @@ async function main(): Promise<void> {
     PROCESSOR_HOST: '127.0.0.1',
     PROCESSOR_SYMBOLS_PATHS: process.env.PROCESSOR_SYMBOLS_PATHS ?? '',
   });
-  const children = [collector, processor];
+  const adminToken =
+    process.env.WEBAPP_ADMIN_TOKEN_SECRET ?? randomBytes(16).toString('hex');
+  const webapp = startComponent('webapp', {
+    ...env,
+    REDIS_URL: services.redis.url,
+    WEBAPP_PORT,
+    WEBAPP_HOST: process.env.WEBAPP_HOST ?? '127.0.0.1',
+    WEBAPP_ADMIN_TOKEN_SECRET: adminToken,
+  });
+  const children = [collector, processor, webapp];
   const url = `http://127.0.0.1:${COLLECTOR_PORT}`;
   await waitForHeartbeat(url, collector);
   await waitForHeartbeat(`http://127.0.0.1:${PROCESSOR_PORT}`, processor);
+  const api = `http://127.0.0.1:${WEBAPP_PORT}`;
+  await waitForHeartbeat(api, webapp);
 
   console.log(`
 CrashStats is running.
@@ -79,6 +94,8 @@ CrashStats is running.
   Heartbeat:   ${url}/__heartbeat__
   Metrics:     ${url}/metrics
   Processor:   http://127.0.0.1:${PROCESSOR_PORT}/__heartbeat__
+  API:         ${api}/api/  (OpenAPI: ${api}/api/openapi.json)
+  Admin token: ${adminToken}
   NATS:        ${services.nats.url}
   MongoDB:     ${services.mongo.url}${services.mongo.external ? ' (MONGODB_URL)' : ' (FerretDB)'}
   Redis:       ${services.redis.url}
@@ -88,6 +105,14 @@ Submit a crash:
   head -c 4096 /dev/urandom > /tmp/example.dmp
   curl -F ProductName=Example -F Version=1.0 \\
        -F upload_file_minidump=@/tmp/example.dmp ${url}/submit
+
+Search the processed crashes:
+
+  curl '${api}/api/SuperSearch/?product=Example&_facets=signature'
+
+Create a token that may read protected fields:
+
+  curl -H 'Auth-Token: ${adminToken}' -d user=admin -d permissions=view_pii ${api}/api/tokens/
 
 Press Ctrl-C to stop; local data is discarded.
 `);

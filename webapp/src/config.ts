@@ -44,7 +44,7 @@ export const webappConfigSchema = z.object({
     .optional()
     .describe(
       'API token of the first administrator (32 hex characters); it can create the other tokens. ' +
-        'Unset: no token is configured, create one with crashstats-admin. Secret: masked in logs.',
+        'Unset: no token is configured, create one with crashstats-admin.',
     ),
   WEBAPP_TOKEN_DAYS: z.coerce
     .number()
@@ -61,7 +61,7 @@ export const webappConfigSchema = z.object({
     .describe(
       'API requests per minute from one address without a token (0: no limit).',
     ),
-  WEBAPP_RATE_LIMIT_TOKEN: z.coerce
+  WEBAPP_RATE_LIMIT_AUTHENTICATED: z.coerce
     .number()
     .int()
     .min(0)

@@ -6,12 +6,19 @@ import type { ApiEndpoint } from './api/endpoint.js';
 import { crashEndpoints } from './api/endpoints/crashes.js';
 import { reprocessingEndpoint } from './api/endpoints/reprocessing.js';
 import { signatureEndpoints } from './api/endpoints/signatures.js';
+import { tokensEndpoint } from './api/endpoints/tokens.js';
+import { AccessStore } from './auth/tokens.js';
 
 /** Builds the endpoints over their dependencies. */
 export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
+  const access = new AccessStore(deps.db, {
+    now: deps.now,
+    tokenDays: deps.config.WEBAPP_TOKEN_DAYS,
+  });
   return [
     ...crashEndpoints(deps),
     ...signatureEndpoints(deps),
     reprocessingEndpoint(deps),
+    tokensEndpoint(access),
   ];
 }

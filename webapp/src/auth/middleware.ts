@@ -29,7 +29,7 @@ export interface AccessControlDeps {
   readonly limiter: RateLimiter;
   readonly config: Pick<
     WebappConfig,
-    'WEBAPP_RATE_LIMIT_ANONYMOUS' | 'WEBAPP_RATE_LIMIT_TOKEN'
+    'WEBAPP_RATE_LIMIT_ANONYMOUS' | 'WEBAPP_RATE_LIMIT_AUTHENTICATED'
   >;
   readonly log?: Logger;
 }
@@ -74,7 +74,7 @@ export function accessControl(
 
     const [key, perMinute] =
       principal.kind === 'token'
-        ? [`token:${principal.tokenId}`, config.WEBAPP_RATE_LIMIT_TOKEN]
+        ? [`token:${principal.tokenId}`, config.WEBAPP_RATE_LIMIT_AUTHENTICATED]
         : [`address:${address}`, config.WEBAPP_RATE_LIMIT_ANONYMOUS];
     const result = await limit(key, perMinute);
     if (result && perMinute > 0) {

@@ -35,7 +35,9 @@ describe('OpenAPI document', { timeout: 60_000 }, () => {
 
   it('is a valid OpenAPI 3.1 document', async () => {
     const validator = new Validator();
-    const result = await validator.validate(doc as unknown as Record<string, unknown>);
+    const result = await validator.validate(
+      doc as unknown as Record<string, unknown>,
+    );
     assert.deepEqual(result.errors ?? [], []);
     assert.equal(result.valid, true);
     assert.equal(doc.openapi, '3.1.0');

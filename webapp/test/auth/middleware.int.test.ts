@@ -26,7 +26,10 @@ import {
 } from '../../src/auth/rate-limit.js';
 import { AccessStore } from '../../src/auth/tokens.js';
 
-const LIMITS = { WEBAPP_RATE_LIMIT_ANONYMOUS: 3, WEBAPP_RATE_LIMIT_TOKEN: 5 };
+const LIMITS = {
+  WEBAPP_RATE_LIMIT_ANONYMOUS: 3,
+  WEBAPP_RATE_LIMIT_AUTHENTICATED: 5,
+};
 /** 15 seconds into a minute: a refused request waits 45 seconds. */
 const QUARTER_PAST = new Date('2026-03-01T12:00:15.000Z');
 
@@ -201,7 +204,10 @@ describe('accessControl', () => {
 
   it('sends no limit headers when limits are off', async () => {
     const app = buildApp({
-      config: { WEBAPP_RATE_LIMIT_ANONYMOUS: 0, WEBAPP_RATE_LIMIT_TOKEN: 0 },
+      config: {
+        WEBAPP_RATE_LIMIT_ANONYMOUS: 0,
+        WEBAPP_RATE_LIMIT_AUTHENTICATED: 0,
+      },
     });
     for (let i = 0; i < 10; i++) {
       const response = await app.get('/').expect(200);
