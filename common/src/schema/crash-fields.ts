@@ -194,6 +194,12 @@ const processedFields = fields('processed', 'processor', [
     'public',
     'Seconds between install and the crash.',
   ],
+  [
+    'install_time',
+    'integer',
+    'public',
+    'When the application was installed, epoch seconds (from InstallTime).',
+  ],
   ['os_name', 'string', 'public', 'Operating system name.'],
   ['os_version', 'string', 'public', 'Operating system version.'],
   ['os_pretty_version', 'string', 'public', 'Readable OS name and version.'],

@@ -99,6 +99,8 @@ export const datesRule: Rule = {
     const installed = integerAnnotation(state, 'InstallTime');
     if (installed !== undefined && installed <= crashTime) {
       state.processed.install_age = crashTime - installed;
+      // Counts distinct installations (Top Crashers' installs column).
+      state.processed.install_time = installed;
     }
     setIfDefined(
       state,

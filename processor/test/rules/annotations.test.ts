@@ -77,6 +77,7 @@ describe('annotation rules', () => {
     });
     assert.equal(ok.processed.uptime, 100);
     assert.equal(ok.processed.install_age, 900);
+    assert.equal(ok.processed.install_time, 100);
     assert.equal(ok.processed.client_crash_date, '1970-01-01T00:16:40.000Z');
     const odd = await run([datesRule], {
       CrashTime: '1000',
@@ -85,6 +86,7 @@ describe('annotation rules', () => {
     });
     assert.equal(odd.processed.uptime, undefined);
     assert.equal(odd.processed.install_age, undefined);
+    assert.equal(odd.processed.install_time, undefined);
     const none = await run([datesRule], {});
     assert.deepEqual(none.processed, {});
   });
