@@ -7,6 +7,7 @@ import { crashEndpoints } from './api/endpoints/crashes.js';
 import { reprocessingEndpoint } from './api/endpoints/reprocessing.js';
 import { signatureEndpoints } from './api/endpoints/signatures.js';
 import { tokensEndpoint } from './api/endpoints/tokens.js';
+import { topCrashersEndpoints } from './api/endpoints/top-crashers.js';
 import { AccessStore } from './auth/tokens.js';
 
 /** Builds the endpoints over their dependencies. */
@@ -19,6 +20,7 @@ export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
     ...crashEndpoints(deps),
     ...signatureEndpoints(deps),
     reprocessingEndpoint(deps),
+    ...topCrashersEndpoints(deps),
     tokensEndpoint(access),
   ];
 }
