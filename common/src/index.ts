@@ -135,3 +135,26 @@ export type {
   StackThread as SignatureStackThread,
   UnloadedModule as SignatureUnloadedModule,
 } from './signature/index.js';
+export {
+  debugFileLeaf,
+  normalizeDebugId,
+  symbolKey,
+  symFileName,
+} from './symbols/layout.js';
+export type { SymbolKey } from './symbols/layout.js';
+export { readModuleLine } from './symbols/module-record.js';
+export type { SymbolModule } from './symbols/module-record.js';
+export {
+  GridFsSymbolStore,
+  InvalidSymbolFileError,
+} from './symbols/gridfs-store.js';
+export type {
+  GridFsSymbolStoreOptions,
+  ListedSymbolFile,
+  StoredSymbolFile,
+} from './symbols/gridfs-store.js';
+export {
+  MissingSymbolsStorage,
+  modulesMissingSymbols,
+} from './missing-symbols.js';
+export type { MissingSymbolDocument } from './missing-symbols.js';

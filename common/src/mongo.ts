@@ -18,6 +18,8 @@ export const Collections = {
   users: 'users',
   /** API tokens, stored hashed. */
   apiTokens: 'api_tokens',
+  /** Modules whose symbols were missing, with how many crashes missed them. */
+  missingSymbols: 'missing_symbols',
   /** Bug ids linked to signatures. */
   bugAssociations: 'bug_associations',
 } as const;

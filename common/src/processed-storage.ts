@@ -7,6 +7,7 @@
  */
 import type { Collection, Db } from 'mongodb';
 import type { CrashId } from './crash-id.js';
+import { MissingSymbolsStorage } from './missing-symbols.js';
 import { Collections } from './mongo.js';
 
 /** A processed crash as stored: Socorro's field names at the top level. */
@@ -45,12 +46,14 @@ export function firstBuildOf(doc: SignatureDocument): string | null {
 export class ProcessedCrashStorage {
   private readonly crashes: Collection<ProcessedCrashDocument>;
   private readonly signatures: Collection<SignatureDocument>;
+  private readonly missingSymbols: MissingSymbolsStorage;
 
   constructor(db: Db) {
     this.crashes = db.collection<ProcessedCrashDocument>(
       Collections.processedCrashes,
     );
     this.signatures = db.collection<SignatureDocument>(Collections.signatures);
+    this.missingSymbols = new MissingSymbolsStorage(db);
   }
 
   /** Creates the indexes this storage relies on; safe at every start. */
@@ -64,6 +67,7 @@ export class ProcessedCrashStorage {
       { name: 'signature_date_processed' },
     );
     await this.signatures.createIndex({ last_seen: -1 }, { name: 'last_seen' });
+    await this.missingSymbols.ensureIndexes();
   }
 
   get(crashId: CrashId): Promise<ProcessedCrashDocument | null> {
@@ -83,6 +87,13 @@ export class ProcessedCrashStorage {
     const counted = previous?.counted_signature ?? null;
     const doc = { ...crash, counted_signature: counted };
     await this.crashes.replaceOne({ _id: crash._id }, doc, { upsert: true });
+    if (previous === null) {
+      // Counted at the first run only; reprocessing does not count again.
+      await this.missingSymbols.record(
+        crash.json_dump,
+        crash.date_processed ?? new Date(),
+      );
+    }
 
     const signature = crash.signature ?? null;
     if (signature === counted) {

@@ -4,9 +4,9 @@
  * all behind one memory-bounded cache of parsed tables.
  */
 import type { Db } from 'mongodb';
+import { GridFsSymbolStore } from '@crashstats/common';
 import {
   CachingSymbolSupplier,
-  GridFsSymbolStore,
   HttpSymbolSource,
   LocalSymbolSource,
   StoreSymbolSource,

@@ -4,7 +4,7 @@
  * cache. Concurrent requests for one module share one load.
  */
 import { emitSymbolEvent, type SymbolEventListener } from './events.js';
-import { symbolKey, type SymbolKey } from './layout.js';
+import { symbolKey, type SymbolKey } from '@crashstats/common';
 import { SymbolCache } from './symbol-cache.js';
 import { SymbolTable } from './symbol-table.js';
 import type {

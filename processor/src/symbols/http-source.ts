@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { emitSymbolEvent, type SymbolEventListener } from './events.js';
-import type { SymbolKey } from './layout.js';
+import type { SymbolKey } from '@crashstats/common';
 import type { SymbolFetchResult, SymbolSource } from './supplier.js';
 
 /** HTTP statuses that mean "the server has no such file". */

@@ -10,21 +10,9 @@ export type { CfiCallerValues } from './cfi-eval.js';
 export { applyCfiDelta, parseCfiRuleSet } from './cfi-rules.js';
 export { emitSymbolEvent } from './events.js';
 export type { SymbolEvent, SymbolEventListener } from './events.js';
-export { GridFsSymbolStore, InvalidSymbolFileError } from './gridfs-store.js';
-export type {
-  GridFsSymbolStoreOptions,
-  StoredSymbolFile,
-} from './gridfs-store.js';
 export { HttpSymbolSource } from './http-source.js';
 export type { HttpSymbolSourceOptions } from './http-source.js';
 export { OMITTED_NAME } from './inline-chain.js';
-export {
-  debugFileLeaf,
-  normalizeDebugId,
-  symbolKey,
-  symFileName,
-} from './layout.js';
-export type { SymbolKey } from './layout.js';
 export { LocalSymbolSource } from './local-source.js';
 export { evaluatePostfix, evaluateProgram } from './postfix.js';
 export type { MemoryReader, PostfixOptions, ValueSource } from './postfix.js';

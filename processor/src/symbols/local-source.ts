@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SymbolKey } from './layout.js';
+import type { SymbolKey } from '@crashstats/common';
 import type { SymbolFetchResult, SymbolSource } from './supplier.js';
 
 /** Error codes that mean "not there" rather than "could not look". */

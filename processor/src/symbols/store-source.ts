@@ -3,7 +3,7 @@
  * seen as a SymbolSource.
  */
 import type { Readable } from 'node:stream';
-import type { SymbolKey } from './layout.js';
+import type { SymbolKey } from '@crashstats/common';
 import type { SymbolFetchResult, SymbolSource } from './supplier.js';
 
 /** Storage of uploaded symbol files, keyed like a symbol server. */

@@ -2,7 +2,7 @@
  * Interfaces between symbol sources (folders, the platform's store, HTTP
  * symbol servers) and their users (stack walker, symbolicator).
  */
-import type { SymbolKey } from './layout.js';
+import type { SymbolKey } from '@crashstats/common';
 import type { SymbolTable } from './symbol-table.js';
 
 /** What one source says about one module's symbol file. */

@@ -3,7 +3,7 @@
  * reports `loaded_symbols`, `missing_symbols` and `corrupt_symbols` per
  * module, for the modules the walker actually asked about.
  */
-import { symbolKey } from './layout.js';
+import { symbolKey } from '@crashstats/common';
 import type { SymbolLookupResult, SymbolSupplier } from './supplier.js';
 
 /** What happened when one module's symbols were requested. */

@@ -2,10 +2,10 @@
  * Symbol files held in memory for stack-walker tests, served through the
  * processor's real supplier (parsing, id checks, caching).
  */
+import { type SymbolKey } from '@crashstats/common';
 import {
   CachingSymbolSupplier,
   type SymbolFetchResult,
-  type SymbolKey,
   type SymbolSource,
 } from '../../src/symbols/index.js';
 

@@ -7,10 +7,9 @@ import {
   startMongo,
   type MongoServer,
 } from '@crashstats/testkit';
+import { GridFsSymbolStore, InvalidSymbolFileError } from '@crashstats/common';
 import {
   CachingSymbolSupplier,
-  GridFsSymbolStore,
-  InvalidSymbolFileError,
   readAll,
   StoreSymbolSource,
 } from '../../src/symbols/index.js';

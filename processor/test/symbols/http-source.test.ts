@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { symbolKey, type SymbolKey } from '@crashstats/common';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -10,9 +11,7 @@ import {
   CachingSymbolSupplier,
   HttpSymbolSource,
   LocalSymbolSource,
-  symbolKey,
   type SymbolEvent,
-  type SymbolKey,
 } from '../../src/symbols/index.js';
 import { SymWriter, writeSymbolTree } from '../support/sym-writer.js';
 

@@ -5,7 +5,7 @@ import {
   normalizeDebugId,
   symbolKey,
   symFileName,
-} from '../../src/symbols/index.js';
+} from '@crashstats/common';
 import { symName } from '../support/sym-writer.js';
 
 describe('symbol-server layout', () => {

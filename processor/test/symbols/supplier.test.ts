@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { symbolKey, type SymbolKey } from '@crashstats/common';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +10,9 @@ import {
   LocalSymbolSource,
   RecordingSymbolSupplier,
   StoreSymbolSource,
-  symbolKey,
   SymbolTable,
   type SymbolEvent,
   type SymbolFetchResult,
-  type SymbolKey,
   type SymbolSource,
   type SymbolStore,
 } from '../../src/symbols/index.js';

@@ -5,11 +5,16 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GridFSBucket, type Db, type ObjectId } from 'mongodb';
+import {
+  GridFSBucket,
+  type Collection,
+  type Db,
+  type GridFSFile,
+  type ObjectId,
+} from 'mongodb';
+import { Collections } from '../mongo.js';
 import { symbolKey } from './layout.js';
-import type { SymbolStore } from './store-source.js';
-import { readModuleRecord } from './sym-parser.js';
-import type { SymModule } from './types.js';
+import { readModuleLine, type SymbolModule } from './module-record.js';
 
 /** Bytes read before giving up on finding the MODULE line. */
 const HEAD_LIMIT = 64 * 1024;
@@ -28,7 +33,19 @@ export interface StoredSymbolFile {
   /** GridFS file name: `<debug file>/<DEBUG ID>/<name>.sym`. */
   readonly filename: string;
   readonly size: number;
-  readonly module: SymModule;
+  readonly module: SymbolModule;
+}
+
+/** One stored file in a listing. */
+export interface ListedSymbolFile {
+  /** `<debug file>/<DEBUG ID>/<name>.sym`. */
+  readonly filename: string;
+  readonly size: number;
+  readonly uploaded: Date;
+  readonly debugFile: string;
+  readonly debugId: string;
+  readonly os: string;
+  readonly cpu: string;
 }
 
 /** Raised by `put` for data that does not start with a MODULE record. */
@@ -36,13 +53,19 @@ export class InvalidSymbolFileError extends Error {
   override readonly name = 'InvalidSymbolFileError';
 }
 
-/** {@link SymbolStore} on a GridFS bucket. */
-export class GridFsSymbolStore implements SymbolStore {
+/**
+ * The symbol store on a GridFS bucket; the processor reads it through its
+ * symbol sources, the web app writes it through the upload endpoint.
+ */
+export class GridFsSymbolStore {
   private readonly bucket: GridFSBucket;
+  private readonly files: Collection<GridFSFile>;
 
   constructor(db: Db, options: GridFsSymbolStoreOptions = {}) {
+    const bucketName = options.bucketName ?? Collections.symbols;
+    this.files = db.collection<GridFSFile>(`${bucketName}.files`);
     this.bucket = new GridFSBucket(db, {
-      bucketName: options.bucketName ?? 'symbols',
+      bucketName,
       chunkSizeBytes: options.chunkSizeBytes ?? 1024 * 1024,
     });
   }
@@ -71,7 +94,7 @@ export class GridFsSymbolStore implements SymbolStore {
    */
   async put(data: Buffer | Readable): Promise<StoredSymbolFile> {
     const { head, rest } = await splitHead(data);
-    const module = readModuleRecord(head);
+    const module = readModuleLine(head);
     const key = module && symbolKey(module.debugFile, module.debugId);
     if (module === undefined || key === undefined) {
       if (!Buffer.isBuffer(data)) {
@@ -100,6 +123,41 @@ export class GridFsSymbolStore implements SymbolStore {
     }
     await this.removeOlder(key.path, upload.id);
     return { fileId: upload.id, filename: key.path, size, module };
+  }
+
+  /**
+   * Stored symbol files, newest upload first, optionally only those whose
+   * debug file starts with `prefix`.
+   */
+  async list(
+    options: { offset?: number; limit?: number; prefix?: string } = {},
+  ): Promise<{ files: ListedSymbolFile[]; total: number }> {
+    const filter =
+      options.prefix === undefined || options.prefix === ''
+        ? {}
+        : { filename: { $regex: `^${escapeRegExp(options.prefix)}` } };
+    const [docs, total] = await Promise.all([
+      this.bucket
+        .find(filter)
+        .sort({ uploadDate: -1, _id: -1 })
+        .skip(options.offset ?? 0)
+        .limit(options.limit ?? 100)
+        .toArray(),
+      this.files.countDocuments(filter),
+    ]);
+    const files = docs.map((doc) => {
+      const meta = (doc.metadata ?? {}) as Partial<SymbolModule>;
+      return {
+        filename: doc.filename,
+        size: doc.length,
+        uploaded: doc.uploadDate,
+        debugFile: meta.debugFile ?? doc.filename.split('/')[0] ?? '',
+        debugId: meta.debugId ?? doc.filename.split('/')[1] ?? '',
+        os: meta.os ?? '',
+        cpu: meta.cpu ?? '',
+      };
+    });
+    return { files, total };
   }
 
   /** Deletes every stored file of a module; returns how many. */
@@ -169,4 +227,8 @@ function toBuffer(chunk: unknown): Buffer {
     return Buffer.from(chunk);
   }
   throw new TypeError('symbol file stream must yield bytes or strings');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
