@@ -75,6 +75,14 @@ export const webappConfigSchema = z.object({
     .describe(
       'Time limit of one Super Search query on the database (regular-expression filters included).',
     ),
+  WEBAPP_SYMBOLS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024)
+    .describe(
+      'Largest symbol upload: one .sym file, or one zip and its uncompressed contents, in bytes (413 above).',
+    ),
   WEBAPP_REPROCESS_BATCH: z.coerce
     .number()
     .int()

@@ -6,6 +6,7 @@ import type { ApiEndpoint } from './api/endpoint.js';
 import { crashEndpoints } from './api/endpoints/crashes.js';
 import { reprocessingEndpoint } from './api/endpoints/reprocessing.js';
 import { signatureEndpoints } from './api/endpoints/signatures.js';
+import { symbolEndpoints } from './api/endpoints/symbols.js';
 import { tokensEndpoint } from './api/endpoints/tokens.js';
 import { topCrashersEndpoints } from './api/endpoints/top-crashers.js';
 import { AccessStore } from './auth/tokens.js';
@@ -21,6 +22,7 @@ export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
     ...signatureEndpoints(deps),
     reprocessingEndpoint(deps),
     ...topCrashersEndpoints(deps),
+    ...symbolEndpoints(deps),
     tokensEndpoint(access),
   ];
 }

@@ -2,6 +2,7 @@
  * What an API endpoint is: its Socorro name, methods, the permission it
  * needs, documentation for the OpenAPI document, and its handler.
  */
+import type { Readable } from 'node:stream';
 import type { Permission, Principal } from '../auth/permissions.js';
 import type { Params } from './params.js';
 
@@ -24,6 +25,11 @@ export interface ApiRequest {
   /** The parsed JSON body, for endpoints that take one. */
   readonly body: unknown;
   readonly principal: Principal;
+  /**
+   * The request body as it arrives, for endpoints that take files: unread
+   * unless it was JSON or a URL-encoded form.
+   */
+  readonly raw: { readonly contentType: string; readonly stream: Readable };
 }
 
 /** A JSON answer, or a file to download. */
@@ -57,6 +63,8 @@ export interface ApiEndpoint {
     readonly schema: Readonly<Record<string, unknown>>;
     readonly example: unknown;
   };
+  /** Content types of the request body when not JSON (file uploads). */
+  readonly requestContentTypes?: readonly string[];
   /** An example answer, for the OpenAPI document. */
   readonly responseExample: unknown;
   /** Content type of a successful answer (default application/json). */

@@ -65,6 +65,7 @@ export function apiRouter(endpoints: readonly ApiEndpoint[]): Middleware {
       params: collectParams(ctx.query, method === 'POST' ? body : undefined),
       body,
       principal,
+      raw: { contentType: ctx.get('Content-Type'), stream: ctx.req },
     });
     ctx.set('Cache-Control', `private, max-age=${endpoint.maxAgeSeconds}`);
     respond(ctx, result);
