@@ -228,7 +228,7 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
       throw badRequest(`unreadable multipart body (${(err as Error).message})`);
     }
     let chain = Promise.resolve();
-    let failure: unknown;
+    let failure: Error | undefined;
     parser.on('file', (field, file, filename) => {
       chain = chain.then(async () => {
         if (failure !== undefined) {
@@ -238,7 +238,7 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
         try {
           await storeFile(filename || field, file, results);
         } catch (err) {
-          failure = err;
+          failure = err instanceof Error ? err : new Error(String(err));
           file.resume();
         }
       });
