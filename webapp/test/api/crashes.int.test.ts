@@ -179,6 +179,18 @@ describe('crash endpoints on real servers', { timeout: 60_000 }, () => {
         `attachment; filename="${processedId}.dmp"`,
       );
       assert.deepEqual(Buffer.from(await main.arrayBuffer()), dump);
+      // Socorro's name for the main dump, which crashstats-tools asks for.
+      const alias = await fetch(
+        `${h.url}/api/RawCrash/?crash_id=${processedId}&format=raw&name=dump`,
+        {
+          headers: { 'Auth-Token': rawdump },
+        },
+      );
+      assert.equal(
+        alias.headers.get('content-disposition'),
+        `attachment; filename="${processedId}.dmp"`,
+      );
+      assert.deepEqual(Buffer.from(await alias.arrayBuffer()), dump);
       const other = await fetch(
         `${h.url}/api/RawCrash/?crash_id=${processedId}&format=raw&name=upload_file_minidump_browser`,
         { headers: { 'Auth-Token': rawdump } },

@@ -122,7 +122,8 @@ export function crashEndpoints(deps: ApiDeps): ApiEndpoint[] {
       },
       {
         name: 'name',
-        description: 'With format=raw: the dump name.',
+        description:
+          'With format=raw: the dump name; dump is the same as upload_file_minidump.',
         schema: { type: 'string', default: MAIN_DUMP },
         example: MAIN_DUMP,
       },
@@ -150,7 +151,9 @@ export function crashEndpoints(deps: ApiDeps): ApiEndpoint[] {
       if (format === 'meta') {
         return json(rawCrashForApi(doc.raw_crash, principal));
       }
-      const name = optionalParam(params, 'name') ?? MAIN_DUMP;
+      // Socorro stores the main dump as "dump"; tools ask for it by that name.
+      const asked = optionalParam(params, 'name') ?? MAIN_DUMP;
+      const name = asked === 'dump' ? MAIN_DUMP : asked;
       const dump = doc.dumps.find((d) => d.name === name);
       if (dump === undefined) {
         throw notFound(`dump ${name} of crash ${crashId}`);
