@@ -5,6 +5,7 @@ import type { ApiDeps } from './api/deps.js';
 import type { ApiEndpoint } from './api/endpoint.js';
 import { crashEndpoints } from './api/endpoints/crashes.js';
 import { reprocessingEndpoint } from './api/endpoints/reprocessing.js';
+import { searchEndpoints } from './api/endpoints/search.js';
 import { signatureEndpoints } from './api/endpoints/signatures.js';
 import { symbolEndpoints } from './api/endpoints/symbols.js';
 import { tokensEndpoint } from './api/endpoints/tokens.js';
@@ -18,6 +19,7 @@ export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
     tokenDays: deps.config.WEBAPP_TOKEN_DAYS,
   });
   return [
+    ...searchEndpoints(deps),
     ...crashEndpoints(deps),
     ...signatureEndpoints(deps),
     reprocessingEndpoint(deps),
