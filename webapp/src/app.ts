@@ -31,6 +31,8 @@ export interface WebappAppDeps {
   isShuttingDown: () => boolean;
   /** Authenticates the request and applies rate limits (API paths only). */
   access: Middleware;
+  /** Trust X-Forwarded-For for the client address. */
+  trustProxy: boolean;
   endpoints: readonly ApiEndpoint[];
   /** Serves paths outside /api/ and the Dockerflow ones (the OpenAPI document, the UI). */
   extra?: Middleware[];
@@ -100,7 +102,7 @@ function accessLog(log: Logger, metrics: WebappMetrics): Middleware {
 /** Creates the web app. */
 export function createWebappApp(deps: WebappAppDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  app.proxy = deps.trustProxy;
   app.silent = true;
   app.use(
     dockerflow({

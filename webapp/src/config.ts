@@ -31,6 +31,13 @@ export const webappConfigSchema = z.object({
     .max(65535)
     .default(8080)
     .describe('Port of the API, the Dockerflow endpoints and /metrics.'),
+  WEBAPP_TRUST_PROXY: z
+    .stringbool()
+    .default(false)
+    .describe(
+      'Take the client address from X-Forwarded-For (set it behind an ingress or load balancer that sets ' +
+        'the header; unset, a client could claim any address to escape the anonymous rate limit).',
+    ),
   WEBAPP_ADMIN_USER: z
     .string()
     .regex(/^[A-Za-z0-9_.@+-]{1,150}$/)

@@ -123,6 +123,7 @@ export async function startWebapp(
       },
     ],
     isShuttingDown: () => shuttingDown,
+    trustProxy: config.WEBAPP_TRUST_PROXY,
     access: accessControl({
       store: access,
       limiter: new RedisRateLimiter({ redis, now }),
