@@ -214,6 +214,8 @@ try {
     WEBAPP_PORT: '0',
     WEBAPP_RATE_LIMIT_ANONYMOUS: '0',
     WEBAPP_SEARCH_TIMEOUT_MS: '600000',
+    // The stand-in can take minutes over a large set; let the socket wait.
+    MONGODB_TIMEOUT_MS: '100000',
     LOG_LEVEL: 'warn',
   });
   const webapp = await startWebapp({

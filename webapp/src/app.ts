@@ -62,11 +62,31 @@ function errorAnswers(log: Logger): Middleware {
         return;
       }
       log.error({ err, path: ctx.path }, 'request failed');
+      if (isStorageUnavailable(err)) {
+        ctx.status = 503;
+        ctx.set('Retry-After', '30');
+        ctx.type = 'application/json';
+        ctx.body = JSON.stringify({
+          error: 'The crash store is unavailable or too slow; try again later',
+        });
+        return;
+      }
       ctx.status = 500;
       ctx.type = 'application/json';
       ctx.body = JSON.stringify({ error: 'Internal server error' });
     }
   };
+}
+
+/** True for MongoDB failures of reaching the server, not of the request. */
+function isStorageUnavailable(err: unknown): boolean {
+  const name = err instanceof Error ? err.name : '';
+  return (
+    name === 'MongoNetworkError' ||
+    name === 'MongoNetworkTimeoutError' ||
+    name === 'MongoServerSelectionError' ||
+    name === 'MongoNotConnectedError'
+  );
 }
 
 /** One structured line per request, and the request metrics. */
