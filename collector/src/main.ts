@@ -4,11 +4,12 @@
  */
 import { createRequire } from 'node:module';
 import {
+  closeOnSignals,
   createLogger,
+  exitOnCrash,
   createMetricsRegistry,
   loadVersionInfo,
   maskConfig,
-  type Logger,
 } from '@crashstats/common';
 import { loadCollectorConfig, loadThrottleRules } from './config.js';
 import { startCollector } from './server.js';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     },
     'collector starting',
   );
-  installCrashHandlers(log);
+  exitOnCrash(log);
 
   const collector = await startCollector({
     config,
@@ -52,33 +53,7 @@ async function main(): Promise<void> {
     throttleRules,
   });
 
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      log.fatal({ signal }, 'second signal; exiting now');
-      process.exit(1);
-    }
-    const deadline = setTimeout(() => {
-      log.fatal('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    deadline.unref();
-    void collector.close().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-}
-
-function installCrashHandlers(log: Logger): void {
-  process.on('unhandledRejection', (err) => {
-    log.fatal({ err }, 'unhandled rejection');
-    process.exit(1);
-  });
-  process.on('uncaughtException', (err) => {
-    log.fatal({ err }, 'uncaught exception');
-    process.exit(1);
-  });
+  closeOnSignals(log, config.SHUTDOWN_TIMEOUT_MS, () => collector.close());
 }
 
 await main();

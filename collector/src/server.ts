@@ -6,15 +6,18 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { MongoClient } from 'mongodb';
 import {
+  closeHttpServer,
   connectMongo,
+  connectNatsLogged,
   crashBusNames,
   JetStreamCrashPublisher,
   MongoCrashStorage,
   provisionCrashStreams,
+  runShutdownSteps,
+  splitSetting,
   type Logger,
   type Registry,
   type VersionInfo,
@@ -60,7 +63,11 @@ export async function startCollector(
     timeoutMs: config.MONGODB_TIMEOUT_MS,
     appName: 'crashstats-collector',
   });
-  const nc = await connectNats(config.NATS_URL, log);
+  const nc = await connectNatsLogged(
+    config.NATS_URL,
+    'crashstats-collector',
+    log,
+  );
   const names = crashBusNames(config.NATS_STREAM, config.NATS_SUBJECT_PREFIX);
   await provisionCrashStreams(nc, names);
   const storage = new MongoCrashStorage(
@@ -93,7 +100,7 @@ export async function startCollector(
       rejectJsonAndForm:
         config.COLLECTOR_JSON_AND_FORM_ANNOTATIONS === 'reject',
     },
-    removedAnnotations: splitList(config.COLLECTOR_REMOVED_ANNOTATIONS),
+    removedAnnotations: splitSetting(config.COLLECTOR_REMOVED_ANNOTATIONS),
     stageSubmitterToken: config.COLLECTOR_STAGE_SUBMITTER_TOKEN,
     now,
   };
@@ -148,26 +155,6 @@ export async function startCollector(
   return { server, url, sweeper, close };
 }
 
-async function connectNats(
-  servers: string,
-  log: Logger,
-): Promise<NatsConnection> {
-  const nc = await connect({
-    servers: splitList(servers),
-    name: 'crashstats-collector',
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 500,
-  });
-  void (async () => {
-    for await (const status of nc.status()) {
-      if (status.type === 'disconnect' || status.type === 'reconnect') {
-        log.warn({ status: status.type }, 'NATS connection status changed');
-      }
-    }
-  })();
-  return nc;
-}
-
 interface ShutdownParts {
   server: Server;
   sweeper: Sweeper;
@@ -183,32 +170,11 @@ async function shutdown(parts: ShutdownParts): Promise<void> {
   parts.markShuttingDown();
   log.info('collector shutting down');
   const steps: [string, () => Promise<void>][] = [
-    ['http server', () => closeServer(parts.server)],
+    ['http server', () => closeHttpServer(parts.server)],
     ['sweeper', () => parts.sweeper.stop()],
     ['nats', () => parts.nc.drain()],
     ['mongodb', () => parts.mongo.close()],
   ];
-  for (const [name, step] of steps) {
-    try {
-      await step();
-    } catch (err) {
-      log.error({ err, step: name }, 'shutdown step failed');
-    }
-  }
+  await runShutdownSteps(log, steps);
   log.info('collector stopped');
-}
-
-/** Resolves once every in-flight request has been answered. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    server.closeIdleConnections();
-  });
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
 }

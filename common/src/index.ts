@@ -158,3 +158,13 @@ export {
   modulesMissingSymbols,
 } from './missing-symbols.js';
 export type { MissingSymbolDocument } from './missing-symbols.js';
+export {
+  closeHttpServer,
+  closeOnSignals,
+  connectNatsLogged,
+  exitOnCrash,
+  listenHttp,
+  runShutdownSteps,
+  splitSetting,
+} from './service.js';
+export type { ListeningServer } from './service.js';

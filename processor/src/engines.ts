@@ -3,13 +3,13 @@
  */
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { splitSetting } from '@crashstats/common';
 import type { ProcessorConfig } from './config.js';
 import type { ProcessorMetrics } from './metrics.js';
 import { createMinidumpRule } from './rules/minidump.js';
 import { createSignatureRule } from './rules/signature.js';
 import type { EngineRules } from './ruleset.js';
 import { createStackwalkPool } from './stackwalk-pool.js';
-import { splitList } from './symbol-sources.js';
 
 /** Worker threads for stack walking the configuration asks for. */
 export function stackwalkWorkers(config: ProcessorConfig): number {
@@ -32,8 +32,8 @@ export function createEngineRules(
     metrics,
     workerData: {
       symbols: {
-        paths: splitList(config.PROCESSOR_SYMBOLS_PATHS),
-        urls: splitList(config.PROCESSOR_SYMBOLS_URLS),
+        paths: splitSetting(config.PROCESSOR_SYMBOLS_PATHS),
+        urls: splitSetting(config.PROCESSOR_SYMBOLS_URLS),
         httpCacheDir:
           config.PROCESSOR_SYMBOLS_CACHE_DIR ||
           join(tmpdir(), `crashstats-symbols-${process.pid}`),

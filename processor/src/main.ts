@@ -4,7 +4,9 @@
  */
 import { createRequire } from 'node:module';
 import {
+  closeOnSignals,
   createLogger,
+  exitOnCrash,
   createMetricsRegistry,
   loadVersionInfo,
   maskConfig,
@@ -33,10 +35,7 @@ async function main(): Promise<void> {
     pretty: config.LOG_PRETTY,
   });
   log.info({ config: maskConfig(config) }, 'processor starting');
-  process.on('unhandledRejection', (err) => {
-    log.fatal({ err }, 'unhandled rejection');
-    process.exit(1);
-  });
+  exitOnCrash(log);
 
   const processor = await startProcessor({
     config,
@@ -46,21 +45,7 @@ async function main(): Promise<void> {
     engines: (metrics) => createEngineRules(config, metrics),
   });
 
-  let signals = 0;
-  const onSignal = () => {
-    signals += 1;
-    if (signals > 1) {
-      log.fatal('second signal; exiting now');
-      process.exit(1);
-    }
-    setTimeout(() => {
-      log.fatal('shutdown took too long; exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS).unref();
-    void processor.close().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  closeOnSignals(log, config.SHUTDOWN_TIMEOUT_MS, () => processor.close());
 }
 
 await main();

@@ -3,22 +3,22 @@
  * consumes crash ids, serves the Dockerflow endpoints, and shuts down in
  * order: stop taking work, finish crashes in progress, close connections.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { jetstream } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import {
+  closeHttpServer,
   connectMongo,
+  connectNatsLogged,
   crashBusNames,
   dockerflow,
+  listenHttp,
   MongoCrashStorage,
   pingMongo,
   ProcessedCrashStorage,
   provisionProcessorConsumers,
   provisionCrashStreams,
   readCrashQueueLag,
+  runShutdownSteps,
   type Logger,
   type Registry,
   type VersionInfo,
@@ -65,12 +65,11 @@ export async function startProcessor(
   const processedStorage = new ProcessedCrashStorage(db);
   await processedStorage.ensureIndexes();
 
-  const nc = await connect({
-    servers: config.NATS_URL.split(',').map((s) => s.trim()),
-    name: 'crashstats-processor',
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 500,
-  });
+  const nc = await connectNatsLogged(
+    config.NATS_URL,
+    'crashstats-processor',
+    log,
+  );
   const names = crashBusNames(config.NATS_STREAM, config.NATS_SUBJECT_PREFIX);
   await provisionCrashStreams(nc, names);
   await provisionProcessorConsumers(nc, names, {
@@ -122,16 +121,11 @@ export async function startProcessor(
       ],
     }),
   );
-  const handle = app.callback();
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  server.listen(config.PROCESSOR_PORT, config.PROCESSOR_HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const host =
-    config.PROCESSOR_HOST === '0.0.0.0' ? '127.0.0.1' : config.PROCESSOR_HOST;
-  const url = `http://${host}:${port}`;
+  const { server, url } = await listenHttp(
+    app.callback(),
+    config.PROCESSOR_HOST,
+    config.PROCESSOR_PORT,
+  );
   log.info(
     { url, concurrency: config.PROCESSOR_CONCURRENCY },
     'processor started',
@@ -141,37 +135,17 @@ export async function startProcessor(
   const close = () => {
     closing ??= (async () => {
       shuttingDown = true;
-      await shutdown(log, [
+      log.info('processor shutting down');
+      await runShutdownSteps(log, [
         ['consumer', () => consumer.stop()],
-        ['http server', () => closeServer(server)],
+        ['http server', () => closeHttpServer(server)],
         ['engines', () => engines?.close?.() ?? Promise.resolve()],
         ['nats', () => nc.drain()],
         ['mongodb', () => mongo.close()],
       ]);
+      log.info('processor stopped');
     })();
     return closing;
   };
   return { url, processor, close };
-}
-
-async function shutdown(
-  log: Logger,
-  steps: [string, () => Promise<void>][],
-): Promise<void> {
-  log.info('processor shutting down');
-  for (const [name, step] of steps) {
-    try {
-      await step();
-    } catch (err) {
-      log.error({ err, step: name }, 'shutdown step failed');
-    }
-  }
-  log.info('processor stopped');
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    server.closeIdleConnections();
-  });
 }

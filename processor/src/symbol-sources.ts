@@ -30,14 +30,6 @@ export interface SymbolSettings {
   readonly httpTimeoutMs: number;
 }
 
-/** Splits a comma-separated setting into its non-empty items. */
-export function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
 /**
  * The supplier for `settings`. `db` adds the platform's store between the
  * local folders and the HTTP servers.

@@ -3,22 +3,22 @@
  * the first administrator, serves HTTP, and shuts down in order: stop
  * accepting, finish requests in flight, then close connections.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstream } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
 import type { Redis } from 'ioredis';
 
 import {
+  closeHttpServer,
   connectMongo,
+  connectNatsLogged,
   crashBusNames,
+  listenHttp,
   MongoCrashStorage,
   ProcessedCrashStorage,
   provisionCrashStreams,
   publishToQueue,
+  runShutdownSteps,
   type Logger,
   type Registry,
   type VersionInfo,
@@ -63,7 +63,7 @@ export async function startWebapp(
     appName: 'crashstats-webapp',
   });
   const db = mongo.db(config.MONGODB_DATABASE);
-  const nc = await connectNats(config.NATS_URL, log);
+  const nc = await connectNatsLogged(config.NATS_URL, 'crashstats-webapp', log);
   const names = crashBusNames(config.NATS_STREAM, config.NATS_SUBJECT_PREFIX);
   await provisionCrashStreams(nc, names);
   const js = jetstream(nc);
@@ -134,16 +134,11 @@ export async function startWebapp(
     extra: [serveOpenApi(openApiDocument(endpoints, options.version.version))],
   });
 
-  const handle = app.callback();
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
-  server.listen(config.WEBAPP_PORT, config.WEBAPP_HOST);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  const host =
-    config.WEBAPP_HOST === '0.0.0.0' ? '127.0.0.1' : config.WEBAPP_HOST;
-  const url = `http://${host}:${port}`;
+  const { server, url } = await listenHttp(
+    app.callback(),
+    config.WEBAPP_HOST,
+    config.WEBAPP_PORT,
+  );
   log.info({ url }, 'webapp listening');
 
   let closing: Promise<void> | undefined;
@@ -151,8 +146,8 @@ export async function startWebapp(
     closing ??= (async () => {
       shuttingDown = true;
       log.info('webapp shutting down');
-      await shutdown(log, [
-        ['http server', () => closeServer(server)],
+      await runShutdownSteps(log, [
+        ['http server', () => closeHttpServer(server)],
         ['nats', () => nc.drain()],
         ['redis', () => quitRedis(redis)],
         ['mongodb', () => mongo.close()],
@@ -164,53 +159,10 @@ export async function startWebapp(
   return { server, url, close };
 }
 
-async function shutdown(
-  log: Logger,
-  steps: [string, () => Promise<void>][],
-): Promise<void> {
-  for (const [name, step] of steps) {
-    try {
-      await step();
-    } catch (err) {
-      log.error({ err, step: name }, 'shutdown step failed');
-    }
-  }
-}
-
 async function quitRedis(redis: Redis): Promise<void> {
   try {
     await redis.quit();
   } catch {
     redis.disconnect();
   }
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    server.closeIdleConnections();
-  });
-}
-
-async function connectNats(
-  servers: string,
-  log: Logger,
-): Promise<NatsConnection> {
-  const nc = await connect({
-    servers: servers
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-    name: 'crashstats-webapp',
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 500,
-  });
-  void (async () => {
-    for await (const status of nc.status()) {
-      if (status.type === 'disconnect' || status.type === 'reconnect') {
-        log.warn({ status: status.type }, 'NATS connection status changed');
-      }
-    }
-  })();
-  return nc;
 }
