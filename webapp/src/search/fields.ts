@@ -48,12 +48,14 @@ const PUBLIC_NAMES: Readonly<Record<string, string>> = {
   build: 'build_id',
 };
 
-/** Fields Socorro maps as analysed text (by stored name). */
+/**
+ * Fields Socorro maps as analysed text (by stored name): a bare value
+ * matches the whole value ignoring case. Signature, product and platform
+ * are exact terms there (signature through its full-value field), and so
+ * here, which also lets their filters use indexes.
+ */
 const TEXT_FIELDS: ReadonlySet<string> = new Set([
-  'signature',
   'proto_signature',
-  'product',
-  'os_name',
   'os_version',
   'os_pretty_version',
   'reason',

@@ -68,8 +68,12 @@ describe('SEARCH_FIELDS', () => {
       'url',
       'user_comments',
     ]);
-    assert.equal(field('signature').isText, true);
-    assert.equal(field('platform').isText, true);
+    // Exact terms, as in Socorro; analysed text fields match ignoring case.
+    assert.equal(field('signature').isText, false);
+    assert.equal(field('product').isText, false);
+    assert.equal(field('platform').isText, false);
+    assert.equal(field('proto_signature').isText, true);
+    assert.equal(field('reason').isText, true);
     assert.equal(field('version').isText, false);
     assert.equal(field('date').dateStorage, 'bson');
     assert.equal(field('completed_datetime').dateStorage, 'text');

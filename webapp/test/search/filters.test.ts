@@ -55,17 +55,29 @@ describe('fieldFilter', () => {
   });
 
   it('matches plain values of text fields ignoring case', () => {
-    assert.deepEqual(filterOf('signature', 'OOM | small'), {
-      signature: { $regex: '^OOM \\| small$', $options: 'i' },
+    assert.deepEqual(filterOf('proto_signature', 'OOM | small'), {
+      proto_signature: { $regex: '^OOM \\| small$', $options: 'i' },
     });
-    assert.deepEqual(filterOf('platform', 'Linux', 'Mac OS X'), {
+    assert.deepEqual(filterOf('reason', 'SIGSEGV', 'SIGBUS'), {
       $or: [
-        { os_name: { $regex: '^Linux$', $options: 'i' } },
-        { os_name: { $regex: '^Mac OS X$', $options: 'i' } },
+        { reason: { $regex: '^SIGSEGV$', $options: 'i' } },
+        { reason: { $regex: '^SIGBUS$', $options: 'i' } },
       ],
     });
-    assert.deepEqual(filterOf('platform', '!Linux'), {
-      $nor: [{ os_name: { $regex: '^Linux$', $options: 'i' } }],
+    assert.deepEqual(filterOf('reason', '!SIGSEGV'), {
+      $nor: [{ reason: { $regex: '^SIGSEGV$', $options: 'i' } }],
+    });
+  });
+
+  it('matches plain values of signature, product and platform exactly, as Socorro does', () => {
+    assert.deepEqual(filterOf('signature', 'OOM | small'), {
+      signature: 'OOM | small',
+    });
+    assert.deepEqual(filterOf('platform', 'Linux', 'Mac OS X'), {
+      os_name: { $in: ['Linux', 'Mac OS X'] },
+    });
+    assert.deepEqual(filterOf('product', '!Firefox', '!Fenix'), {
+      product: { $nin: ['Firefox', 'Fenix'] },
     });
   });
 
@@ -157,7 +169,7 @@ describe('fieldFilter', () => {
 
   it('keeps user text out of operator positions', () => {
     const built = filterOf(
-      'signature',
+      'proto_signature',
       '={"$gt":""}',
       '{"$where":"1"}',
       '~$ne',
@@ -176,10 +188,10 @@ describe('fieldFilter', () => {
     assert.deepEqual([...new Set(operatorKeys)], ['$options', '$or', '$regex']);
     assert.deepEqual(built, {
       $or: [
-        { signature: '{"$gt":""}' },
-        { signature: { $regex: '\\$ne' } },
+        { proto_signature: '{"$gt":""}' },
+        { proto_signature: { $regex: '\\$ne' } },
         {
-          signature: {
+          proto_signature: {
             $regex: '^\\{"\\$where":"1"\\}$',
             $options: 'i',
           },
@@ -199,7 +211,7 @@ describe('searchFilter', () => {
   it('ANDs the fields, lifting nested ANDs', () => {
     assert.deepEqual(searchFilter(filters), {
       $and: [
-        { product: { $regex: '^Firefox$', $options: 'i' } },
+        { product: 'Firefox' },
         { uptime: { $gt: 1 } },
         { uptime: { $lt: 9 } },
       ],

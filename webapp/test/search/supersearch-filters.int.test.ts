@@ -74,22 +74,27 @@ describe(
         assert.deepEqual(await found({ cpu_arch: 'ARM64' }), []);
       });
 
-      it('match text fields whole, ignoring case', async () => {
-        const firefox = await found({ product: 'firefox' });
+      it('match signature and product exactly, as Socorro does', async () => {
         assert.deepEqual(
-          firefox,
-          expected((c) => lower(c.product) === 'firefox'),
+          await found({ product: 'FIREFOX' }),
+          expected((c) => c.product === 'FIREFOX'),
         );
-        assert.ok(
-          firefox.some(
-            (id) => h.crashes.find((c) => c.uuid === id)?.product === 'FIREFOX',
-          ),
-        );
+        assert.deepEqual(await found({ product: 'firefox' }), []);
         assert.deepEqual(
-          await found({ signature: 'OOM | SMALL' }),
-          expected((c) => lower(c.signature) === 'oom | small'),
+          await found({ signature: 'OOM | small' }),
+          expected((c) => c.signature === 'OOM | small'),
         );
         assert.deepEqual(await found({ signature: 'OOM' }), []);
+      });
+
+      it('match text fields whole, ignoring case', async () => {
+        const segv = await found({ reason: 'sigsegv /segv_maperr' });
+        assert.deepEqual(
+          segv,
+          expected((c) => lower(c.reason) === 'sigsegv /segv_maperr'),
+        );
+        assert.ok(segv.length > 0);
+        assert.deepEqual(await found({ reason: 'SIGSEGV' }), []);
       });
 
       it('OR repeated values', async () => {
@@ -102,11 +107,11 @@ describe(
       it('negated, match none of the values', async () => {
         assert.deepEqual(
           await found({ product: '!Firefox' }),
-          expected((c) => lower(c.product) !== 'firefox'),
+          expected((c) => c.product !== 'Firefox'),
         );
         assert.deepEqual(
           await found({ product: ['!Firefox', '!Fenix'] }),
-          expected((c) => c.product === 'Thunderbird'),
+          expected((c) => c.product !== 'Firefox' && c.product !== 'Fenix'),
         );
       });
 
@@ -154,13 +159,14 @@ describe(
         const special = expected((c) => text(c.signature).startsWith('foo('));
         assert.equal(special.length, 1);
         assert.deepEqual(
-          await found({ signature: 'FOO(bar).baz*[x] | A+B?' }),
+          await found({ signature: 'foo(bar).baz*[x] | a+b?' }),
           special,
         );
         assert.deepEqual(
           await found({ signature: 'foo(bar).baz.[x] | a+b?' }),
           [],
         );
+        assert.deepEqual(await found({ signature: '^foo(bar).baz*' }), special);
       });
     });
 
@@ -238,13 +244,13 @@ describe(
       it('ORs different operators on one field', async () => {
         assert.deepEqual(
           await found({
-            signature: ['^OOM', '~GCMarker', 'mozilla::dom::foo'],
+            signature: ['^OOM', '~GCMarker', 'mozilla::dom::Foo'],
           }),
           expected(
             (c) =>
               text(c.signature).startsWith('OOM') ||
               text(c.signature).includes('GCMarker') ||
-              lower(c.signature) === 'mozilla::dom::foo',
+              c.signature === 'mozilla::dom::Foo',
           ),
         );
       });
@@ -415,7 +421,7 @@ describe(
         await found({ product: 'Firefox', platform: 'Linux', uptime: '>0' }),
         expected(
           (c) =>
-            lower(c.product) === 'firefox' &&
+            c.product === 'Firefox' &&
             c.os_name === 'Linux' &&
             typeof c.uptime === 'number' &&
             c.uptime > 0,

@@ -286,7 +286,7 @@ describe(
           collection: 'processed_crashes',
           filter: {
             $and: [
-              { product: { $regex: '^Firefox$', $options: 'i' } },
+              { product: 'Firefox' },
               { uptime: { $gt: 5 } },
               { date_processed: { $lte: '2026-12-08T12:00:00.000Z' } },
               { date_processed: { $gte: '2026-12-01T12:00:00.000Z' } },
