@@ -66,6 +66,11 @@ export class ProcessedCrashStorage {
       { signature: 1, date_processed: -1 },
       { name: 'signature_date_processed' },
     );
+    // Searches and Top Crashers filter on a product within a date range.
+    await this.crashes.createIndex(
+      { product: 1, date_processed: -1 },
+      { name: 'product_date_processed' },
+    );
     await this.signatures.createIndex({ last_seen: -1 }, { name: 'last_seen' });
     await this.missingSymbols.ensureIndexes();
   }
