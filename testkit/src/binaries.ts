@@ -13,6 +13,9 @@ interface PinnedModule {
 interface ServicesManifest {
   readonly natsServer: PinnedModule;
   readonly ferretdb: PinnedModule;
+  readonly kubernetes: PinnedModule;
+  readonly etcd: PinnedModule;
+  readonly helm: PinnedModule;
 }
 
 const INSTALL_HINT =
@@ -76,12 +79,14 @@ async function fromEnv(variable: string): Promise<string | undefined> {
 
 /** A server that scripts/install-services.sh builds into the cache. */
 interface CachedServer {
-  /** Name used in messages, and of the binary and its cache folder. */
+  /** Name used in messages, and of the binary. */
   readonly name: string;
   /** Its entry in testkit/services.json. */
   readonly key: keyof ServicesManifest;
   /** Environment variable that overrides the path. */
   readonly variable: string;
+  /** Cache folder prefix, before `-<version>`; `name` by default. */
+  readonly folder?: string;
 }
 
 const NATS_SERVER: CachedServer = {
@@ -96,6 +101,32 @@ const FERRETDB: CachedServer = {
   variable: 'CRASHSTATS_FERRETDB',
 };
 
+const KUBE_APISERVER: CachedServer = {
+  name: 'kube-apiserver',
+  key: 'kubernetes',
+  variable: 'CRASHSTATS_KUBE_APISERVER',
+  folder: 'kubernetes',
+};
+
+const KUBE_CONTROLLER_MANAGER: CachedServer = {
+  name: 'kube-controller-manager',
+  key: 'kubernetes',
+  variable: 'CRASHSTATS_KUBE_CONTROLLER_MANAGER',
+  folder: 'kubernetes',
+};
+
+const ETCD: CachedServer = {
+  name: 'etcd',
+  key: 'etcd',
+  variable: 'CRASHSTATS_ETCD',
+};
+
+const HELM: CachedServer = {
+  name: 'helm',
+  key: 'helm',
+  variable: 'CRASHSTATS_HELM',
+};
+
 /** Resolves the override, else the cached build; throws with a hint. */
 async function cachedServerBinary(server: CachedServer): Promise<string> {
   const override = await fromEnv(server.variable);
@@ -105,7 +136,7 @@ async function cachedServerBinary(server: CachedServer): Promise<string> {
   const { version } = (await readManifest())[server.key];
   const path = join(
     servicesCacheDir(),
-    `${server.name}-${version}`,
+    `${server.folder ?? server.name}-${version}`,
     server.name,
   );
   if (await isExecutable(path)) {
@@ -156,5 +187,63 @@ export async function redisServerBinary(): Promise<string> {
   throw new Error(
     `redis-server was not found in $${variable} or $PATH. ` +
       `${INSTALL_HINT}, or set ${variable} to a redis-server binary.`,
+  );
+}
+
+/**
+ * Path of kube-apiserver: `$CRASHSTATS_KUBE_APISERVER`, else the build cached
+ * by `npm run services`.
+ *
+ * @throws Error naming the missing path and how to install it.
+ */
+export async function kubeApiserverBinary(): Promise<string> {
+  return cachedServerBinary(KUBE_APISERVER);
+}
+
+/**
+ * Path of kube-controller-manager: `$CRASHSTATS_KUBE_CONTROLLER_MANAGER`,
+ * else the build cached by `npm run services`.
+ *
+ * @throws Error naming the missing path and how to install it.
+ */
+export async function kubeControllerManagerBinary(): Promise<string> {
+  return cachedServerBinary(KUBE_CONTROLLER_MANAGER);
+}
+
+/**
+ * Path of etcd: `$CRASHSTATS_ETCD`, else the build cached by
+ * `npm run services`.
+ *
+ * @throws Error naming the missing path and how to install it.
+ */
+export async function etcdBinary(): Promise<string> {
+  return cachedServerBinary(ETCD);
+}
+
+/**
+ * Path of the helm (v4) binary: `$CRASHSTATS_HELM`, else the build cached by
+ * `npm run services`.
+ *
+ * @throws Error naming the missing path and how to install it.
+ */
+export async function helmBinary(): Promise<string> {
+  return cachedServerBinary(HELM);
+}
+
+/**
+ * Path of the openssl binary: `$CRASHSTATS_OPENSSL`, else the first
+ * `openssl` on `$PATH`.
+ *
+ * @throws Error saying how to install it when none is found.
+ */
+export async function opensslBinary(): Promise<string> {
+  const variable = 'CRASHSTATS_OPENSSL';
+  const path = (await fromEnv(variable)) ?? (await findOnPath('openssl'));
+  if (path) {
+    return path;
+  }
+  throw new Error(
+    `openssl was not found in $${variable} or $PATH. ` +
+      `${INSTALL_HINT}, or set ${variable} to an openssl binary.`,
   );
 }

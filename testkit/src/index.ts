@@ -1,16 +1,28 @@
 /**
- * Launchers for real NATS, Redis and MongoDB-wire servers on loopback, for
- * tests and local runs.
+ * Launchers for real NATS, Redis and MongoDB-wire servers and a Kubernetes
+ * control plane on loopback, for tests and local runs.
  *
  * @packageDocumentation
  */
 export {
+  etcdBinary,
   ferretdbBinary,
+  helmBinary,
+  kubeApiserverBinary,
+  kubeControllerManagerBinary,
   natsServerBinary,
+  opensslBinary,
   redisServerBinary,
   servicesCacheDir,
 } from './binaries.js';
 export { LOOPBACK, freePort } from './free-port.js';
+export { DEFAULT_KUBE_CONTROLLERS, startKube } from './kube.js';
+export type {
+  KubeControlPlane,
+  KubeOptions,
+  KubeRequestOptions,
+  KubeResponse,
+} from './kube.js';
 export { mongoDatabaseName, startMongo } from './mongo.js';
 export type { MongoServer } from './mongo.js';
 export { startNats } from './nats.js';
