@@ -1,0 +1,29 @@
+/**
+ * The CrashStats operator's public pieces: the custom resource definition.
+ */
+export {
+  CRASHSTATS_API_VERSION,
+  CRASHSTATS_GROUP,
+  CRASHSTATS_KIND,
+  CRASHSTATS_PLURAL,
+  CRASHSTATS_VERSION,
+  crashStatsCrd,
+} from './crd.js';
+export { CRD_MANIFEST_PATH, renderCrdManifest } from './crd-manifest.js';
+export {
+  childName,
+  COMPONENT_PORTS,
+  configMap,
+  deployment,
+  desiredChildren,
+  disruptionBudget,
+  ingress,
+  selectorLabels,
+  service,
+} from './children.js';
+export { COMPONENTS } from './resource.js';
+export type {
+  Component,
+  CrashStatsResource,
+  CrashStatsSpec,
+} from './resource.js';

@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  configMap,
+  deployment,
+  desiredChildren,
+  ingress,
+} from '../src/index.js';
+import { sampleResource } from './support.js';
+
+/** The value at a dotted path (`spec.template.spec.containers.0.image`). */
+function get(value: unknown, path: string): unknown {
+  let node = value;
+  for (const key of path.split('.')) {
+    node =
+      node === null || typeof node !== 'object'
+        ? undefined
+        : (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+describe('children of a CrashStats resource', () => {
+  const cs = sampleResource();
+
+  it('are owned by the resource, labelled, in apply order', () => {
+    const children = desiredChildren(cs, 4);
+    assert.deepEqual(
+      children.map((c) => `${c.kind}/${c.metadata.name}`),
+      [
+        'ConfigMap/prod-config',
+        'Deployment/prod-collector',
+        'Deployment/prod-processor',
+        'Deployment/prod-crontasks',
+        'Deployment/prod-webapp',
+        'Service/prod-collector',
+        'Service/prod-webapp',
+        'Ingress/prod-webapp',
+        'PodDisruptionBudget/prod-collector',
+        'PodDisruptionBudget/prod-processor',
+        'PodDisruptionBudget/prod-crontasks',
+        'PodDisruptionBudget/prod-webapp',
+      ],
+    );
+    for (const child of children) {
+      assert.equal(child.metadata.namespace, 'crash');
+      assert.deepEqual(get(child, 'metadata.ownerReferences'), [
+        {
+          apiVersion: 'crashstats.dev/v1alpha1',
+          kind: 'CrashStats',
+          name: 'prod',
+          uid: cs.metadata.uid,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ]);
+      assert.equal(child.metadata.labels['app.kubernetes.io/instance'], 'prod');
+    }
+  });
+
+  it('reference the MongoDB secret and never copy it', () => {
+    const env = get(
+      deployment(cs, 'webapp', 1),
+      'spec.template.spec.containers.0.env',
+    ) as { name: string }[];
+    assert.deepEqual(
+      get(
+        env.find((e) => e.name === 'MONGODB_URL'),
+        'valueFrom',
+      ),
+      {
+        secretKeyRef: { name: 'mongodb', key: 'url' },
+      },
+    );
+    const all = JSON.stringify(desiredChildren(cs, 1));
+    assert.equal(all.includes('mongodb://'), false);
+    assert.equal(all.includes('"kind":"Secret"'), false);
+  });
+
+  it('give every container probes, resources and a locked-down security context', () => {
+    for (const component of [
+      'collector',
+      'processor',
+      'crontasks',
+      'webapp',
+    ] as const) {
+      const d = deployment(cs, component, 1);
+      const c = (path: string) =>
+        get(d, `spec.template.spec.containers.0.${path}`);
+      assert.equal(
+        c('image'),
+        `registry.example/crashstats/${component}:0.1.0`,
+      );
+      assert.equal(c('livenessProbe.httpGet.path'), '/__lbheartbeat__');
+      assert.equal(c('readinessProbe.httpGet.path'), '/__heartbeat__');
+      assert.equal(c('securityContext.runAsNonRoot'), true);
+      assert.equal(c('securityContext.readOnlyRootFilesystem'), true);
+      assert.deepEqual(c('securityContext.capabilities'), { drop: ['ALL'] });
+      assert.equal(
+        get(d, 'spec.template.spec.topologySpreadConstraints.0.topologyKey'),
+        'kubernetes.io/hostname',
+      );
+      assert.deepEqual(
+        get(
+          d,
+          'spec.template.spec.topologySpreadConstraints.0.labelSelector.matchLabels',
+        ),
+        get(d, 'spec.selector.matchLabels'),
+      );
+    }
+    assert.deepEqual(
+      get(
+        deployment(cs, 'collector', 1),
+        'spec.template.spec.containers.0.resources',
+      ),
+      {
+        requests: { cpu: '250m', memory: '256Mi' },
+      },
+    );
+  });
+
+  it('set the processor’s replicas from the autoscaler, the others from the spec', () => {
+    assert.equal(get(deployment(cs, 'processor', 7), 'spec.replicas'), 7);
+    assert.equal(get(deployment(cs, 'collector', 7), 'spec.replicas'), 2);
+    assert.equal(get(deployment(cs, 'webapp', 7), 'spec.replicas'), 2);
+  });
+
+  it('carry the platform configuration in the ConfigMap', () => {
+    const map = configMap(
+      sampleResource({
+        collector: { replicas: 1, maxBodyBytes: 1000, throttleRules: '[]' },
+      }),
+    );
+    const data = (key: string) => get(map, `data.${key}`);
+    assert.equal(data('NATS_URL'), 'nats://nats:4222');
+    assert.equal(data('REDIS_URL'), 'redis://redis:6379');
+    assert.equal(data('MONGODB_DATABASE'), 'crashstats');
+    assert.equal(data('COLLECTOR_MAX_BODY_BYTES'), '1000');
+    assert.equal(data('COLLECTOR_THROTTLE_RULES'), '[]');
+    assert.equal(data('PROCESSOR_SYMBOLS_URLS'), 'https://symbols.example/');
+    assert.equal(data('WEBAPP_TRUST_PROXY'), 'true');
+  });
+
+  it('make an Ingress only when asked', () => {
+    const ing = ingress(cs);
+    assert.equal(get(ing, 'spec.ingressClassName'), 'nginx');
+    assert.deepEqual(get(ing, 'spec.tls'), [
+      { hosts: ['crash.example'], secretName: 'tls' },
+    ]);
+    assert.equal(
+      get(ing, 'spec.rules.0.http.paths.0.backend.service.name'),
+      'prod-webapp',
+    );
+    const plain = sampleResource({ webapp: { replicas: 1 } });
+    assert.equal(ingress(plain), undefined);
+    assert.equal(
+      desiredChildren(plain, 1).some((c) => c.kind === 'Ingress'),
+      false,
+    );
+  });
+});
