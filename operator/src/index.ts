@@ -27,3 +27,13 @@ export type {
   CrashStatsResource,
   CrashStatsSpec,
 } from './resource.js';
+export {
+  EMPTY_HISTORY,
+  nextReplicas,
+  recommendedReplicas,
+} from './autoscale.js';
+export type {
+  ScaleDecision,
+  ScaleHistory,
+  ScaleSettings,
+} from './autoscale.js';
