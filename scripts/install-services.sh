@@ -78,5 +78,4 @@ install_redis() {
 install_nats
 if [ -z "${MONGODB_URL:-}" ]; then install_ferretdb; fi
 install_redis
-bash "$root/scripts/install-kube.sh"
 log "ready (cache: $cache)"

@@ -7,5 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm ci --no-audit --no-fund
 bash scripts/install-services.sh
+# The operator's tests need a control plane; local runs do not.
+bash scripts/install-kube.sh
 npm run check
 npm test
