@@ -1,0 +1,247 @@
+/**
+ * One reconcile at a time against a real apiserver (with the controller
+ * manager for garbage collection): children created with owner
+ * references, updated when the resource changes, restored when deleted,
+ * the status with conditions and observedGeneration, and the finalizer
+ * released on deletion so the children go with the resource.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startKube, type KubeControlPlane } from '@crashstats/testkit';
+import {
+  CRASHSTATS_API_VERSION,
+  CRASHSTATS_GROUP,
+  CRASHSTATS_PLURAL,
+  CRASHSTATS_VERSION,
+  crashStatsCrd,
+  type CrashStatsResource,
+} from '../src/index.js';
+import {
+  FINALIZER,
+  reconcileClients,
+  reconcileOnce,
+  type ReconcileClients,
+} from '../src/reconcile.js';
+
+const NS = 'default';
+const RESOURCES = `/apis/${CRASHSTATS_GROUP}/${CRASHSTATS_VERSION}/namespaces/${NS}/${CRASHSTATS_PLURAL}`;
+
+/** The value at a dotted path (`spec.template.spec.containers.0.image`). */
+function at(value: unknown, path: string): unknown {
+  let node = value;
+  for (const key of path.split('.')) {
+    node =
+      node === null || typeof node !== 'object'
+        ? undefined
+        : (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+async function until<T>(
+  what: string,
+  get: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await get();
+    if (value !== undefined) {
+      return value;
+    }
+    assert.ok(Date.now() < deadline, `${what} within ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+describe(
+  'reconciling a CrashStats resource on a real apiserver',
+  { timeout: 240_000 },
+  () => {
+    let kube: KubeControlPlane;
+    let clients: ReconcileClients;
+
+    const read = async () => {
+      const res = await kube.request(`${RESOURCES}/prod`);
+      return res.status === 200
+        ? (res.body as CrashStatsResource & Record<string, never>)
+        : undefined;
+    };
+    const get = async (path: string) => {
+      const res = await kube.request(path);
+      return res.status === 200 ? res.body : undefined;
+    };
+
+    before(async () => {
+      kube = await startKube({ controllerManager: true });
+      const crd = await kube.request(
+        '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+        {
+          method: 'POST',
+          body: crashStatsCrd(),
+        },
+      );
+      assert.equal(crd.status, 201);
+      await until('the resource endpoint', async () =>
+        (await kube.request(RESOURCES)).status === 200 ? true : undefined,
+      );
+      const kc = new KubeConfig();
+      kc.loadFromFile(kube.kubeconfigPath);
+      clients = reconcileClients(kc);
+      const created = await kube.request(RESOURCES, {
+        method: 'POST',
+        body: {
+          apiVersion: CRASHSTATS_API_VERSION,
+          kind: 'CrashStats',
+          metadata: { name: 'prod' },
+          spec: {
+            version: '0.1.0',
+            nats: { url: 'nats://nats:4222' },
+            mongodb: { urlSecretRef: { name: 'mongodb', key: 'url' } },
+            redis: { url: 'redis://redis:6379' },
+          },
+        },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+    });
+    after(async () => {
+      await kube?.[Symbol.asyncDispose]();
+    });
+
+    it('creates the children with owner references, the finalizer and the status', async () => {
+      const cs = (await read())!;
+      const result = await reconcileOnce(clients, cs, 3);
+      assert.equal(result.applied, 11);
+      const processor = await get(
+        `/apis/apps/v1/namespaces/${NS}/deployments/prod-processor`,
+      );
+      assert.equal(at(processor, 'spec.replicas'), 3);
+      assert.deepEqual(
+        (
+          at(processor, 'metadata.ownerReferences') as {
+            kind: string;
+            name: string;
+            uid: string;
+            controller: boolean;
+          }[]
+        ).map((o) => [o.kind, o.name, o.uid, o.controller]),
+        [['CrashStats', 'prod', cs.metadata.uid, true]],
+      );
+      assert.equal(
+        at(processor, 'spec.template.spec.containers.0.image'),
+        'ghcr.io/crashstats/processor:0.1.0',
+      );
+      for (const path of [
+        `/api/v1/namespaces/${NS}/configmaps/prod-config`,
+        `/api/v1/namespaces/${NS}/services/prod-collector`,
+        `/api/v1/namespaces/${NS}/services/prod-webapp`,
+        `/apis/policy/v1/namespaces/${NS}/poddisruptionbudgets/prod-webapp`,
+      ]) {
+        assert.ok(await get(path), path);
+      }
+      const after = (await read()) as unknown as {
+        metadata: { finalizers: string[]; generation: number };
+        status: {
+          observedGeneration: number;
+          conditions: { type: string; status: string; reason: string }[];
+          processor: { replicas: number };
+        };
+      };
+      assert.deepEqual(after.metadata.finalizers, [FINALIZER]);
+      assert.equal(after.status.observedGeneration, after.metadata.generation);
+      assert.equal(after.status.processor.replicas, 3);
+      // No kubelet runs here, so no pod becomes ready: the status says so.
+      assert.deepEqual(
+        after.status.conditions.map((c) => [c.type, c.status, c.reason]),
+        [
+          ['Ready', 'False', 'ComponentsNotReady'],
+          ['Progressing', 'True', 'RollingOut'],
+          ['Degraded', 'False', 'ChildrenApplied'],
+        ],
+      );
+    });
+
+    it('updates the children when the resource changes, and says which generation it saw', async () => {
+      const patched = await kube.request(`${RESOURCES}/prod`, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { spec: { collector: { replicas: 4 }, version: '0.2.0' } },
+      });
+      assert.equal(patched.status, 200);
+      const cs = (await read())!;
+      assert.equal(cs.metadata.generation, 2);
+      await reconcileOnce(clients, cs, 3);
+      const collector = await get(
+        `/apis/apps/v1/namespaces/${NS}/deployments/prod-collector`,
+      );
+      assert.equal(at(collector, 'spec.replicas'), 4);
+      assert.equal(
+        at(collector, 'spec.template.spec.containers.0.image'),
+        'ghcr.io/crashstats/collector:0.2.0',
+      );
+      const status = (
+        (await read()) as unknown as { status: { observedGeneration: number } }
+      ).status;
+      assert.equal(status.observedGeneration, 2);
+    });
+
+    it('restores a child that was deleted or changed', async () => {
+      const gone = await kube.request(
+        `/api/v1/namespaces/${NS}/services/prod-collector`,
+        { method: 'DELETE' },
+      );
+      assert.equal(gone.status, 200);
+      await kube.request(
+        `/apis/apps/v1/namespaces/${NS}/deployments/prod-webapp`,
+        {
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
+          body: { spec: { replicas: 9 } },
+        },
+      );
+      await reconcileOnce(clients, (await read())!, 3);
+      assert.ok(await get(`/api/v1/namespaces/${NS}/services/prod-collector`));
+      assert.equal(
+        at(
+          await get(`/apis/apps/v1/namespaces/${NS}/deployments/prod-webapp`),
+          'spec.replicas',
+        ),
+        2,
+      );
+    });
+
+    it('releases the finalizer on deletion, and the children go with the resource', async () => {
+      const deleted = await kube.request(`${RESOURCES}/prod`, {
+        method: 'DELETE',
+      });
+      assert.equal(deleted.status, 200);
+      const held = (await read()) as unknown as CrashStatsResource & {
+        metadata: { deletionTimestamp?: string };
+      };
+      assert.ok(
+        held.metadata.deletionTimestamp,
+        'the finalizer holds the resource',
+      );
+      await reconcileOnce(clients, held, 3);
+      await until('the resource to go', async () =>
+        (await read()) === undefined ? true : undefined,
+      );
+      // The garbage collector learns of the new CRD at its next discovery
+      // resync (every 30 s), so this can take a while on a fresh cluster.
+      await until(
+        'the garbage collector to remove the children',
+        async () =>
+          (await get(
+            `/apis/apps/v1/namespaces/${NS}/deployments/prod-processor`,
+          )) === undefined &&
+          (await get(`/api/v1/namespaces/${NS}/configmaps/prod-config`)) ===
+            undefined
+            ? true
+            : undefined,
+        120_000,
+      );
+    });
+  },
+);
