@@ -7,9 +7,7 @@
  * resource being deleted gets its finalizer released; its children go
  * with it through their owner references.
  *
- * LIMITATION: the informers, the work queue, the queue-lag autoscaler and
- * leader election that will call this are not written yet; see
- * docs/limitations.md.
+ * The controller (controller.ts) calls this from its work queue.
  */
 import {
   CustomObjectsApi,
@@ -62,7 +60,7 @@ export function reconcileClients(kc: KubeConfig): ReconcileClients {
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 interface Observed {
-  metadata: { deletionTimestamp?: string; finalizers?: string[] };
+  metadata: { deletionTimestamp?: string | Date; finalizers?: string[] };
   status?: { conditions?: Condition[] };
 }
 

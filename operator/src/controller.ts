@@ -1,0 +1,226 @@
+/**
+ * The controller: informers for CrashStats resources and the Deployments
+ * the operator made, feeding resource keys to the work queue; workers
+ * reconcile each key (level-triggered: the whole resource, whatever
+ * changed), and every resource is queued again on a resync period. An
+ * informer that stops (the apiserver went away, a watch expired) is
+ * started again with backoff.
+ *
+ * LIMITATION: processor replicas come from `lagOf` when given, else stay
+ * at the resource's minimum; the NATS lag reader, leader election, the
+ * operator's process, metrics and health endpoints are not written yet;
+ * see docs/limitations.md.
+ */
+import {
+  AppsV1Api,
+  CustomObjectsApi,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+  type V1Deployment,
+} from '@kubernetes/client-node';
+import type { Logger } from '@crashstats/common';
+import { EMPTY_HISTORY, nextReplicas, type ScaleHistory } from './autoscale.js';
+import {
+  CRASHSTATS_GROUP,
+  CRASHSTATS_PLURAL,
+  CRASHSTATS_VERSION,
+} from './crd.js';
+import {
+  reconcileClients,
+  reconcileOnce,
+  type ReconcileClients,
+} from './reconcile.js';
+import type { CrashStatsResource } from './resource.js';
+import { WorkQueue } from './work-queue.js';
+
+const MANAGED = 'app.kubernetes.io/managed-by=crashstats-operator';
+
+/** Options of {@link CrashStatsController}. */
+export interface ControllerOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly log: Logger;
+  /** Concurrent reconciles (default 2). */
+  readonly workers?: number;
+  /** How often every resource is reconciled anyway (default 60 s). */
+  readonly resyncMs?: number;
+  /** The processing queue's lag for a resource, when known. */
+  readonly lagOf?: (cs: CrashStatsResource) => Promise<number>;
+}
+
+type CrashStatsObject = CrashStatsResource & KubernetesObject;
+
+const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
+
+export class CrashStatsController {
+  private readonly queue = new WorkQueue();
+  private readonly clients: ReconcileClients;
+  private readonly resources: Informer<CrashStatsObject> &
+    ObjectCache<CrashStatsObject>;
+  private readonly deployments: Informer<V1Deployment> &
+    ObjectCache<V1Deployment>;
+  private readonly scale = new Map<
+    string,
+    { replicas: number; history: ScaleHistory }
+  >();
+  private readonly workers: Promise<void>[] = [];
+  private resync: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ControllerOptions) {
+    const { kubeConfig } = options;
+    this.clients = reconcileClients(kubeConfig);
+    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    const apps = kubeConfig.makeApiClient(AppsV1Api);
+    this.resources = makeInformer<CrashStatsObject>(
+      kubeConfig,
+      `/apis/${CRASHSTATS_GROUP}/${CRASHSTATS_VERSION}/${CRASHSTATS_PLURAL}`,
+      async () =>
+        (await custom.listClusterCustomObject({
+          group: CRASHSTATS_GROUP,
+          version: CRASHSTATS_VERSION,
+          plural: CRASHSTATS_PLURAL,
+        })) as KubernetesListObject<CrashStatsObject>,
+    );
+    this.deployments = makeInformer<V1Deployment>(
+      kubeConfig,
+      '/apis/apps/v1/deployments',
+      () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED }),
+      MANAGED,
+    );
+    for (const verb of ['add', 'update', 'delete'] as const) {
+      this.resources.on(verb, (cs) =>
+        this.enqueue(cs.metadata.namespace, cs.metadata.name),
+      );
+      // A change to a child brings its owner back to the queue.
+      this.deployments.on(verb, (d) => {
+        const owner = d.metadata?.ownerReferences?.find(
+          (o) => o.controller === true && o.kind === 'CrashStats',
+        );
+        if (owner !== undefined && d.metadata?.namespace !== undefined) {
+          this.enqueue(d.metadata.namespace, owner.name);
+        }
+      });
+    }
+    this.restartOnError('resources', this.resources);
+    this.restartOnError('deployments', this.deployments);
+  }
+
+  /** Starts the informers, the workers and the resync timer. */
+  async start(): Promise<void> {
+    await Promise.all([this.resources.start(), this.deployments.start()]);
+    for (let i = 0; i < (this.options.workers ?? 2); i++) {
+      this.workers.push(this.work());
+    }
+    this.resync = setInterval(() => {
+      for (const cs of this.resources.list()) {
+        this.enqueue(cs.metadata.namespace, cs.metadata.name);
+      }
+    }, this.options.resyncMs ?? 60_000);
+    this.resync.unref();
+  }
+
+  /** Stops taking work; reconciles in progress finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.resync);
+    this.queue.close();
+    await Promise.allSettled([this.resources.stop(), this.deployments.stop()]);
+    await Promise.allSettled(this.workers);
+  }
+
+  private enqueue(
+    namespace: string | undefined,
+    name: string | undefined,
+  ): void {
+    if (namespace !== undefined && name !== undefined) {
+      this.queue.add(keyOf(namespace, name));
+    }
+  }
+
+  private restartOnError(
+    name: string,
+    informer: Informer<KubernetesObject>,
+  ): void {
+    let failures = 0;
+    informer.on('error', (err: unknown) => {
+      if (this.stopped) {
+        return;
+      }
+      failures += 1;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6));
+      this.options.log.warn(
+        { err, informer: name, delayMs: delay },
+        'informer stopped; restarting',
+      );
+      setTimeout(() => {
+        if (this.stopped) {
+          return;
+        }
+        informer.start().then(
+          () => {
+            failures = 0;
+          },
+          (startErr: unknown) => {
+            this.options.log.warn(
+              { err: startErr, informer: name },
+              'informer did not restart',
+            );
+          },
+        );
+      }, delay).unref();
+    });
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.take();
+      if (key === undefined) {
+        return;
+      }
+      try {
+        await this.reconcileKey(key);
+        this.queue.forget(key);
+      } catch (err) {
+        const delay = this.queue.retry(key);
+        this.options.log.warn(
+          { err, resource: key, retryInMs: delay },
+          'reconcile failed',
+        );
+      } finally {
+        this.queue.done(key);
+      }
+    }
+  }
+
+  private async reconcileKey(key: string): Promise<void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const cs = this.resources.get(name, namespace);
+    if (cs === undefined) {
+      this.scale.delete(key);
+      return;
+    }
+    const settings = cs.spec.processor;
+    const state = this.scale.get(key) ?? {
+      replicas: settings.minReplicas,
+      history: EMPTY_HISTORY,
+    };
+    const lag =
+      this.options.lagOf === undefined ? 0 : await this.options.lagOf(cs);
+    const decision = nextReplicas(
+      state.replicas,
+      lag,
+      settings,
+      state.history,
+      Date.now(),
+    );
+    this.scale.set(key, {
+      replicas: decision.replicas,
+      history: decision.history,
+    });
+    await reconcileOnce(this.clients, cs, decision.replicas);
+  }
+}
