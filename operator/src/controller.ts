@@ -6,10 +6,11 @@
  * informer that stops (the apiserver went away, a watch expired) is
  * started again with backoff.
  *
- * LIMITATION: processor replicas come from `lagOf` when given, else stay
- * at the resource's minimum; the NATS lag reader, leader election, the
- * operator's process, metrics and health endpoints are not written yet;
- * see docs/limitations.md.
+ * With `lagOf` (see queue-lag.ts) the processor count follows the queue;
+ * without it the processors stay at the resource's minimum.
+ *
+ * LIMITATION: leader election, the operator's process, metrics and health
+ * endpoints are not written yet; see docs/limitations.md.
  */
 import {
   AppsV1Api,
@@ -49,6 +50,8 @@ export interface ControllerOptions {
   readonly resyncMs?: number;
   /** The processing queue's lag for a resource, when known. */
   readonly lagOf?: (cs: CrashStatsResource) => Promise<number>;
+  /** How often the lag is read and the processor count decided (default 2 s). */
+  readonly scaleIntervalMs?: number;
 }
 
 type CrashStatsObject = CrashStatsResource & KubernetesObject;
@@ -68,6 +71,8 @@ export class CrashStatsController {
   >();
   private readonly workers: Promise<void>[] = [];
   private resync: NodeJS.Timeout | undefined;
+  private scaling: NodeJS.Timeout | undefined;
+  private scaleTicking = false;
   private stopped = false;
 
   constructor(private readonly options: ControllerOptions) {
@@ -121,12 +126,20 @@ export class CrashStatsController {
       }
     }, this.options.resyncMs ?? 60_000);
     this.resync.unref();
+    if (this.options.lagOf !== undefined) {
+      this.scaling = setInterval(
+        () => void this.scaleTick(),
+        this.options.scaleIntervalMs ?? 2000,
+      );
+      this.scaling.unref();
+    }
   }
 
   /** Stops taking work; reconciles in progress finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.resync);
+    clearInterval(this.scaling);
     this.queue.close();
     await Promise.allSettled([this.resources.stop(), this.deployments.stop()]);
     await Promise.allSettled(this.workers);
@@ -196,6 +209,59 @@ export class CrashStatsController {
     }
   }
 
+  /**
+   * Reads each resource's lag and decides its processor count: up at
+   * once, down after the stabilization window. A change queues the
+   * resource, whose reconcile applies it.
+   */
+  private async scaleTick(): Promise<void> {
+    const lagOf = this.options.lagOf;
+    if (this.scaleTicking || lagOf === undefined) {
+      return;
+    }
+    this.scaleTicking = true;
+    try {
+      for (const cs of this.resources.list()) {
+        const key = keyOf(cs.metadata.namespace, cs.metadata.name);
+        const settings = cs.spec.processor;
+        const state = this.scale.get(key) ?? {
+          replicas: settings.minReplicas,
+          history: EMPTY_HISTORY,
+        };
+        let lag: number;
+        try {
+          lag = await lagOf(cs);
+        } catch (err) {
+          this.options.log.warn(
+            { err, resource: key },
+            'queue lag unavailable; processor count kept',
+          );
+          continue;
+        }
+        const decision = nextReplicas(
+          state.replicas,
+          lag,
+          settings,
+          state.history,
+          Date.now(),
+        );
+        this.scale.set(key, {
+          replicas: decision.replicas,
+          history: decision.history,
+        });
+        if (decision.replicas !== state.replicas) {
+          this.options.log.info(
+            { resource: key, lag, from: state.replicas, to: decision.replicas },
+            'scaling the processors',
+          );
+          this.queue.add(key);
+        }
+      }
+    } finally {
+      this.scaleTicking = false;
+    }
+  }
+
   private async reconcileKey(key: string): Promise<void> {
     const [namespace = '', name = ''] = key.split('/');
     const cs = this.resources.get(name, namespace);
@@ -203,24 +269,10 @@ export class CrashStatsController {
       this.scale.delete(key);
       return;
     }
-    const settings = cs.spec.processor;
-    const state = this.scale.get(key) ?? {
-      replicas: settings.minReplicas,
-      history: EMPTY_HISTORY,
-    };
-    const lag =
-      this.options.lagOf === undefined ? 0 : await this.options.lagOf(cs);
-    const decision = nextReplicas(
-      state.replicas,
-      lag,
-      settings,
-      state.history,
-      Date.now(),
-    );
-    this.scale.set(key, {
-      replicas: decision.replicas,
-      history: decision.history,
-    });
-    await reconcileOnce(this.clients, cs, decision.replicas);
+    const { minReplicas, maxReplicas } = cs.spec.processor;
+    const chosen = this.scale.get(key)?.replicas ?? minReplicas;
+    // Bounds edited since the last decision apply at once.
+    const replicas = Math.min(maxReplicas, Math.max(minReplicas, chosen));
+    await reconcileOnce(this.clients, cs, replicas);
   }
 }
