@@ -9,8 +9,9 @@
  * With `lagOf` (see queue-lag.ts) the processor count follows the queue;
  * without it the processors stay at the resource's minimum.
  *
- * LIMITATION: leader election, the operator's process, metrics and health
- * endpoints are not written yet; see docs/limitations.md.
+ * LIMITATION: the operator's process (which starts this only while it
+ * leads, see leader.ts), its metrics and health endpoints are not written
+ * yet; see docs/limitations.md.
  */
 import {
   AppsV1Api,
