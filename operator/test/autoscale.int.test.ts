@@ -169,7 +169,9 @@ describe(
       assert.equal(await replicas(), 5, 'still 5 inside the 3 s window');
       await waitFor(1, 10_000);
       const ms = Date.now() - drained;
-      assert.ok(ms >= 3000, `lowered after ${ms} ms, before the window`);
+      // The window runs from the last high reading, which can come up to
+      // one 500 ms tick before the purge.
+      assert.ok(ms >= 2500, `lowered after ${ms} ms, before the window`);
     });
   },
 );
