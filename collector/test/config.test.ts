@@ -1,37 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, describeSettings } from '@crashstats/common';
+import { readmeConfigRows } from '@crashstats/testkit';
 import {
   collectorConfigSchema,
   loadCollectorConfig,
   loadThrottleRules,
 } from '../src/config.js';
 
-/** Rows of the README's collector configuration table: key → default. */
-function readmeRows(): Map<string, string> {
-  const readme = readFileSync(
-    new URL('../../README.md', import.meta.url),
-    'utf8',
-  );
-  const section =
-    /<!-- config:collector:start -->([\s\S]*?)<!-- config:collector:end -->/.exec(
-      readme,
-    );
-  assert.ok(section, 'README.md has the collector configuration section');
-  const rows = new Map<string, string>();
-  for (const line of section[1]!.split('\n')) {
-    const m = /^\| `([A-Z0-9_]+)` \| (.*?) \|/.exec(line);
-    if (m) {
-      rows.set(m[1]!, m[2]!);
-    }
-  }
-  return rows;
-}
-
 describe('collector configuration', () => {
   it('is documented in the README, key by key with its default', () => {
-    const rows = readmeRows();
+    const rows = readmeConfigRows('collector');
     const settings = describeSettings(collectorConfigSchema);
     assert.deepEqual(
       [...rows.keys()].sort(),

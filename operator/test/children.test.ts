@@ -6,19 +6,7 @@ import {
   desiredChildren,
   ingress,
 } from '../src/index.js';
-import { sampleResource } from './support.js';
-
-/** The value at a dotted path (`spec.template.spec.containers.0.image`). */
-function get(value: unknown, path: string): unknown {
-  let node = value;
-  for (const key of path.split('.')) {
-    node =
-      node === null || typeof node !== 'object'
-        ? undefined
-        : (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
+import { at, sampleResource } from './support.js';
 
 describe('children of a CrashStats resource', () => {
   const cs = sampleResource();
@@ -44,7 +32,7 @@ describe('children of a CrashStats resource', () => {
     );
     for (const child of children) {
       assert.equal(child.metadata.namespace, 'crash');
-      assert.deepEqual(get(child, 'metadata.ownerReferences'), [
+      assert.deepEqual(at(child, 'metadata.ownerReferences'), [
         {
           apiVersion: 'crashstats.dev/v1alpha1',
           kind: 'CrashStats',
@@ -59,12 +47,12 @@ describe('children of a CrashStats resource', () => {
   });
 
   it('reference the MongoDB secret and never copy it', () => {
-    const env = get(
+    const env = at(
       deployment(cs, 'webapp', 1),
       'spec.template.spec.containers.0.env',
     ) as { name: string }[];
     assert.deepEqual(
-      get(
+      at(
         env.find((e) => e.name === 'MONGODB_URL'),
         'valueFrom',
       ),
@@ -86,7 +74,7 @@ describe('children of a CrashStats resource', () => {
     ] as const) {
       const d = deployment(cs, component, 1);
       const c = (path: string) =>
-        get(d, `spec.template.spec.containers.0.${path}`);
+        at(d, `spec.template.spec.containers.0.${path}`);
       assert.equal(
         c('image'),
         `registry.example/crashstats/${component}:0.1.0`,
@@ -97,19 +85,19 @@ describe('children of a CrashStats resource', () => {
       assert.equal(c('securityContext.readOnlyRootFilesystem'), true);
       assert.deepEqual(c('securityContext.capabilities'), { drop: ['ALL'] });
       assert.equal(
-        get(d, 'spec.template.spec.topologySpreadConstraints.0.topologyKey'),
+        at(d, 'spec.template.spec.topologySpreadConstraints.0.topologyKey'),
         'kubernetes.io/hostname',
       );
       assert.deepEqual(
-        get(
+        at(
           d,
           'spec.template.spec.topologySpreadConstraints.0.labelSelector.matchLabels',
         ),
-        get(d, 'spec.selector.matchLabels'),
+        at(d, 'spec.selector.matchLabels'),
       );
     }
     assert.deepEqual(
-      get(
+      at(
         deployment(cs, 'collector', 1),
         'spec.template.spec.containers.0.resources',
       ),
@@ -120,9 +108,9 @@ describe('children of a CrashStats resource', () => {
   });
 
   it('set the processor’s replicas from the autoscaler, the others from the spec', () => {
-    assert.equal(get(deployment(cs, 'processor', 7), 'spec.replicas'), 7);
-    assert.equal(get(deployment(cs, 'collector', 7), 'spec.replicas'), 2);
-    assert.equal(get(deployment(cs, 'webapp', 7), 'spec.replicas'), 2);
+    assert.equal(at(deployment(cs, 'processor', 7), 'spec.replicas'), 7);
+    assert.equal(at(deployment(cs, 'collector', 7), 'spec.replicas'), 2);
+    assert.equal(at(deployment(cs, 'webapp', 7), 'spec.replicas'), 2);
   });
 
   it('carry the platform configuration in the ConfigMap', () => {
@@ -131,7 +119,7 @@ describe('children of a CrashStats resource', () => {
         collector: { replicas: 1, maxBodyBytes: 1000, throttleRules: '[]' },
       }),
     );
-    const data = (key: string) => get(map, `data.${key}`);
+    const data = (key: string) => at(map, `data.${key}`);
     assert.equal(data('NATS_URL'), 'nats://nats:4222');
     assert.equal(data('REDIS_URL'), 'redis://redis:6379');
     assert.equal(data('MONGODB_DATABASE'), 'crashstats');
@@ -143,12 +131,12 @@ describe('children of a CrashStats resource', () => {
 
   it('make an Ingress only when asked', () => {
     const ing = ingress(cs);
-    assert.equal(get(ing, 'spec.ingressClassName'), 'nginx');
-    assert.deepEqual(get(ing, 'spec.tls'), [
+    assert.equal(at(ing, 'spec.ingressClassName'), 'nginx');
+    assert.deepEqual(at(ing, 'spec.tls'), [
       { hosts: ['crash.example'], secretName: 'tls' },
     ]);
     assert.equal(
-      get(ing, 'spec.rules.0.http.paths.0.backend.service.name'),
+      at(ing, 'spec.rules.0.http.paths.0.backend.service.name'),
       'prod-webapp',
     );
     const plain = sampleResource({ webapp: { replicas: 1 } });

@@ -18,21 +18,11 @@ import {
   CRASHSTATS_VERSION,
   crashStatsCrd,
 } from '../src/index.js';
+import { at } from './support.js';
 
 const NS = 'default';
 const RESOURCES = `/apis/${CRASHSTATS_GROUP}/${CRASHSTATS_VERSION}/namespaces/${NS}/${CRASHSTATS_PLURAL}`;
 const DEPLOYMENTS = `/apis/apps/v1/namespaces/${NS}/deployments`;
-
-function at(value: unknown, path: string): unknown {
-  let node = value;
-  for (const key of path.split('.')) {
-    node =
-      node === null || typeof node !== 'object'
-        ? undefined
-        : (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
 
 describe('the controller on a real apiserver', { timeout: 240_000 }, () => {
   let kube: KubeControlPlane;

@@ -18,6 +18,7 @@ import {
   crashStatsCrd,
   type CrashStatsResource,
 } from '../src/index.js';
+import { at } from './support.js';
 import {
   FINALIZER,
   reconcileClients,
@@ -27,18 +28,6 @@ import {
 
 const NS = 'default';
 const RESOURCES = `/apis/${CRASHSTATS_GROUP}/${CRASHSTATS_VERSION}/namespaces/${NS}/${CRASHSTATS_PLURAL}`;
-
-/** The value at a dotted path (`spec.template.spec.containers.0.image`). */
-function at(value: unknown, path: string): unknown {
-  let node = value;
-  for (const key of path.split('.')) {
-    node =
-      node === null || typeof node !== 'object'
-        ? undefined
-        : (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
 
 async function until<T>(
   what: string,

@@ -54,3 +54,15 @@ export function sampleResource(
     },
   };
 }
+
+/** The value at a dotted path of a manifest (`spec.template.spec.containers.0.image`). */
+export function at(value: unknown, path: string): unknown {
+  let node = value;
+  for (const key of path.split('.')) {
+    node =
+      node === null || typeof node !== 'object'
+        ? undefined
+        : (node as Record<string, unknown>)[key];
+  }
+  return node;
+}

@@ -37,3 +37,4 @@ export type {
 } from './server-process.js';
 export { startServices } from './services.js';
 export type { ServiceSelection, Services } from './services.js';
+export { readmeConfigRows } from './readme-config.js';

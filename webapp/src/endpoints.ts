@@ -10,14 +10,9 @@ import { signatureEndpoints } from './api/endpoints/signatures.js';
 import { symbolEndpoints } from './api/endpoints/symbols.js';
 import { tokensEndpoint } from './api/endpoints/tokens.js';
 import { topCrashersEndpoints } from './api/endpoints/top-crashers.js';
-import { AccessStore } from './auth/tokens.js';
 
 /** Builds the endpoints over their dependencies. */
 export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
-  const access = new AccessStore(deps.db, {
-    now: deps.now,
-    tokenDays: deps.config.WEBAPP_TOKEN_DAYS,
-  });
   return [
     ...searchEndpoints(deps),
     ...crashEndpoints(deps),
@@ -25,6 +20,6 @@ export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
     reprocessingEndpoint(deps),
     ...topCrashersEndpoints(deps),
     ...symbolEndpoints(deps),
-    tokensEndpoint(access),
+    tokensEndpoint(deps.access),
   ];
 }

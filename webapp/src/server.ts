@@ -89,6 +89,7 @@ export async function startWebapp(
     db,
     rawCrashes,
     processedCrashes,
+    access,
     queues: {
       async publish(queue, payload, msgId) {
         await publishToQueue(js, names, queue, payload, msgId);

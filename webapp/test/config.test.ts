@@ -1,32 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError, describeSettings, maskConfig } from '@crashstats/common';
+import { readmeConfigRows } from '@crashstats/testkit';
 import { loadWebappConfig, webappConfigSchema } from '../src/config.js';
-
-function readmeRows(): Map<string, string> {
-  const readme = readFileSync(
-    new URL('../../README.md', import.meta.url),
-    'utf8',
-  );
-  const section =
-    /<!-- config:webapp:start -->([\s\S]*?)<!-- config:webapp:end -->/.exec(
-      readme,
-    );
-  assert.ok(section, 'README.md has the web app configuration section');
-  const rows = new Map<string, string>();
-  for (const line of section[1]!.split('\n')) {
-    const m = /^\| `([A-Z0-9_]+)` \| (.*?) \|/.exec(line);
-    if (m) {
-      rows.set(m[1]!, m[2]!);
-    }
-  }
-  return rows;
-}
 
 describe('web app configuration', () => {
   it('is documented in the README, key by key with its default', () => {
-    const rows = readmeRows();
+    const rows = readmeConfigRows('webapp');
     const settings = describeSettings(webappConfigSchema);
     assert.deepEqual(
       [...rows.keys()].sort(),

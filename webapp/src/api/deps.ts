@@ -11,6 +11,7 @@ import type {
   MongoCrashStorage,
   ProcessedCrashStorage,
 } from '@crashstats/common';
+import type { AccessStore } from '../auth/tokens.js';
 import type { WebappConfig } from '../config.js';
 
 /** Publishes crash ids to the processing queues. */
@@ -23,6 +24,8 @@ export interface ApiDeps {
   readonly db: Db;
   readonly rawCrashes: MongoCrashStorage;
   readonly processedCrashes: ProcessedCrashStorage;
+  /** Users and API tokens (the access layer reads the same store). */
+  readonly access: AccessStore;
   readonly queues: CrashQueues;
   readonly redis: Redis;
   readonly config: WebappConfig;

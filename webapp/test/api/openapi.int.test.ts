@@ -49,6 +49,7 @@ describe('OpenAPI document', { timeout: 60_000 }, () => {
       db: h.db,
       rawCrashes: new MongoCrashStorage(undefined as never, h.db),
       processedCrashes: new ProcessedCrashStorage(h.db),
+      access: h.access,
       queues: { publish: () => Promise.reject(new Error('not used')) },
       redis: undefined as unknown as Redis,
       config: loadWebappConfig(h.env),

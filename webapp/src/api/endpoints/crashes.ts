@@ -4,7 +4,7 @@
  * processed yet queues it on the priority subject, at most once a minute
  * per crash across every web app replica.
  */
-import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { CrashId } from '@crashstats/common';
 import { hasPermission } from '../../auth/permissions.js';
 import { crashIdParam } from '../crash-id-param.js';
@@ -58,14 +58,6 @@ async function requestPriority(deps: ApiDeps, crashId: CrashId): Promise<void> {
     crashId,
     `priority:${crashId}:${minute}`,
   );
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) {
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 export function crashEndpoints(deps: ApiDeps): ApiEndpoint[] {
@@ -160,7 +152,7 @@ export function crashEndpoints(deps: ApiDeps): ApiEndpoint[] {
       }
       return {
         kind: 'file',
-        data: await readAll(deps.rawCrashes.openDump(dump.fileId)),
+        data: await buffer(deps.rawCrashes.openDump(dump.fileId)),
         filename:
           name === MAIN_DUMP ? `${crashId}.dmp` : `${crashId}-${name}.dmp`,
         contentType: 'application/octet-stream',

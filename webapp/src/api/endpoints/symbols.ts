@@ -11,6 +11,7 @@
  * its directory sits at its end; see docs/limitations.md.
  */
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { Busboy } from '@fastify/busboy';
 import yauzl from 'yauzl';
 import {
@@ -97,14 +98,6 @@ async function peek(
   };
 }
 
-async function readAll(source: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of source) {
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 function openZip(data: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(
@@ -161,7 +154,7 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
     const counter = { bytes: 0 };
     const { head, all } = await peek(stream, ZIP_MAGIC.length);
     if (head.subarray(0, ZIP_MAGIC.length).equals(ZIP_MAGIC)) {
-      const data = await readAll(bounded(all, limit, counter));
+      const data = await buffer(bounded(all, limit, counter));
       let unpacked = 0;
       try {
         await eachZipEntry(data, async (entry, entryStream, size) => {
