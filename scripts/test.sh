@@ -9,5 +9,12 @@ npm ci --no-audit --no-fund
 bash scripts/install-services.sh
 # The operator's tests need a control plane; local runs do not.
 bash scripts/install-kube.sh
+# The web app's tests run crashstats-tools from PyPI in a virtualenv.
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  sudo=''
+  if [ "$(id -u)" -ne 0 ]; then sudo='sudo'; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+fi
 npm run check
 npm test
