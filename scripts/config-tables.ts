@@ -5,12 +5,14 @@
 import type { SettingDescription } from '@crashstats/common';
 import { collectorConfigSchema } from '../collector/src/config.js';
 import { processorConfigSchema } from '../processor/src/config.js';
+import { operatorConfigSchema } from '../operator/src/config.js';
 import { webappConfigSchema } from '../webapp/src/config.js';
 
 export const configTables = {
   collector: collectorConfigSchema,
   processor: processorConfigSchema,
   webapp: webappConfigSchema,
+  operator: operatorConfigSchema,
 };
 
 /** Renders settings as a Markdown table. */

@@ -7,11 +7,10 @@
  * started again with backoff.
  *
  * With `lagOf` (see queue-lag.ts) the processor count follows the queue;
- * without it the processors stay at the resource's minimum.
- *
- * LIMITATION: the operator's process (which starts this only while it
- * leads, see leader.ts), its metrics and health endpoints are not written
- * yet; see docs/limitations.md.
+ * without it the processors stay at the resource's minimum. Each reconcile
+ * and each scaling decision is counted in the metrics (metrics.ts) and
+ * told as Events (events.ts). main.ts runs this only while the replica
+ * leads (leader.ts).
  */
 import {
   AppsV1Api,
@@ -26,13 +25,17 @@ import {
 } from '@kubernetes/client-node';
 import type { Logger } from '@crashstats/common';
 import { EMPTY_HISTORY, nextReplicas, type ScaleHistory } from './autoscale.js';
+import type { EventSink, OperatorEvent } from './events.js';
+import { CONTROLLER_NAME, type OperatorMetrics } from './metrics.js';
 import {
   CRASHSTATS_GROUP,
   CRASHSTATS_PLURAL,
   CRASHSTATS_VERSION,
 } from './crd.js';
 import {
+  patchQueueLag,
   reconcileClients,
+  ReconcileError,
   reconcileOnce,
   type ReconcileClients,
 } from './reconcile.js';
@@ -53,6 +56,10 @@ export interface ControllerOptions {
   readonly lagOf?: (cs: CrashStatsResource) => Promise<number>;
   /** How often the lag is read and the processor count decided (default 2 s). */
   readonly scaleIntervalMs?: number;
+  /** Where reconciles and scaling decisions are counted. */
+  readonly metrics?: OperatorMetrics;
+  /** Where Events go; none are written without it. */
+  readonly events?: EventSink;
 }
 
 type CrashStatsObject = CrashStatsResource & KubernetesObject;
@@ -60,7 +67,7 @@ type CrashStatsObject = CrashStatsResource & KubernetesObject;
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
 export class CrashStatsController {
-  private readonly queue = new WorkQueue();
+  private readonly queue: WorkQueue;
   private readonly clients: ReconcileClients;
   private readonly resources: Informer<CrashStatsObject> &
     ObjectCache<CrashStatsObject>;
@@ -68,16 +75,19 @@ export class CrashStatsController {
     ObjectCache<V1Deployment>;
   private readonly scale = new Map<
     string,
-    { replicas: number; history: ScaleHistory }
+    { replicas: number; history: ScaleHistory; lag?: number }
   >();
   private readonly workers: Promise<void>[] = [];
   private resync: NodeJS.Timeout | undefined;
   private scaling: NodeJS.Timeout | undefined;
   private scaleTicking = false;
   private stopped = false;
+  private synced = false;
+  private active = 0;
 
   constructor(private readonly options: ControllerOptions) {
     const { kubeConfig } = options;
+    this.queue = new WorkQueue({ observer: options.metrics?.workQueue });
     this.clients = reconcileClients(kubeConfig);
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const apps = kubeConfig.makeApiClient(AppsV1Api);
@@ -118,7 +128,13 @@ export class CrashStatsController {
   /** Starts the informers, the workers and the resync timer. */
   async start(): Promise<void> {
     await Promise.all([this.resources.start(), this.deployments.start()]);
-    for (let i = 0; i < (this.options.workers ?? 2); i++) {
+    this.synced = true;
+    const workers = this.options.workers ?? 2;
+    this.options.metrics?.maxConcurrentReconciles.set(
+      { controller: CONTROLLER_NAME },
+      workers,
+    );
+    for (let i = 0; i < workers; i++) {
       this.workers.push(this.work());
     }
     this.resync = setInterval(() => {
@@ -134,6 +150,11 @@ export class CrashStatsController {
       );
       this.scaling.unref();
     }
+  }
+
+  /** Whether the informers have listed everything once. */
+  get isSynced(): boolean {
+    return this.synced;
   }
 
   /** Stops taking work; reconciles in progress finish. */
@@ -195,16 +216,30 @@ export class CrashStatsController {
       if (key === undefined) {
         return;
       }
+      const metrics = this.options.metrics;
+      const labels = { controller: CONTROLLER_NAME };
+      const started = process.hrtime.bigint();
+      this.active += 1;
+      metrics?.activeWorkers.set(labels, this.active);
       try {
         await this.reconcileKey(key);
         this.queue.forget(key);
+        metrics?.reconcileTotal.inc({ ...labels, result: 'success' });
       } catch (err) {
+        metrics?.reconcileTotal.inc({ ...labels, result: 'error' });
+        metrics?.reconcileErrors.inc(labels);
         const delay = this.queue.retry(key);
         this.options.log.warn(
           { err, resource: key, retryInMs: delay },
           'reconcile failed',
         );
       } finally {
+        this.active -= 1;
+        metrics?.activeWorkers.set(labels, this.active);
+        metrics?.reconcileTime.observe(
+          labels,
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
         this.queue.done(key);
       }
     }
@@ -229,6 +264,10 @@ export class CrashStatsController {
           replicas: settings.minReplicas,
           history: EMPTY_HISTORY,
         };
+        const resourceLabels = {
+          namespace: cs.metadata.namespace,
+          name: cs.metadata.name,
+        };
         let lag: number;
         try {
           lag = await lagOf(cs);
@@ -249,13 +288,39 @@ export class CrashStatsController {
         this.scale.set(key, {
           replicas: decision.replicas,
           history: decision.history,
+          lag,
         });
+        this.options.metrics?.queueLag.set(resourceLabels, lag);
+        this.options.metrics?.processorReplicas.set(
+          resourceLabels,
+          decision.replicas,
+        );
         if (decision.replicas !== state.replicas) {
+          const direction = decision.replicas > state.replicas ? 'up' : 'down';
           this.options.log.info(
             { resource: key, lag, from: state.replicas, to: decision.replicas },
             'scaling the processors',
           );
+          this.options.metrics?.scaleChanges.inc({
+            ...resourceLabels,
+            direction,
+          });
+          this.record(cs, {
+            type: 'Normal',
+            reason: 'ScaledProcessors',
+            message:
+              `Processors ${direction} from ${state.replicas} to ${decision.replicas}: ` +
+              `${lag} crashes queued, ${settings.lagPerReplica} per processor.`,
+          });
+          // The reconcile applies the count and writes the lag with it.
           this.queue.add(key);
+        } else if (lag !== state.lag) {
+          await patchQueueLag(this.clients, cs, lag).catch((err: unknown) => {
+            this.options.log.warn(
+              { err, resource: key },
+              'could not write the queue lag to the status',
+            );
+          });
         }
       }
     } finally {
@@ -271,9 +336,35 @@ export class CrashStatsController {
       return;
     }
     const { minReplicas, maxReplicas } = cs.spec.processor;
-    const chosen = this.scale.get(key)?.replicas ?? minReplicas;
+    const state = this.scale.get(key);
+    const chosen = state?.replicas ?? minReplicas;
     // Bounds edited since the last decision apply at once.
     const replicas = Math.min(maxReplicas, Math.max(minReplicas, chosen));
-    await reconcileOnce(this.clients, cs, replicas);
+    try {
+      const result = await reconcileOnce(this.clients, cs, {
+        processorReplicas: replicas,
+        queueLag: state?.lag,
+      });
+      for (const event of result.events) {
+        this.record(cs, event);
+      }
+    } catch (err) {
+      for (const event of err instanceof ReconcileError
+        ? err.events
+        : [
+            {
+              type: 'Warning' as const,
+              reason: 'ReconcileFailed',
+              message: (err as Error).message,
+            },
+          ]) {
+        this.record(cs, event);
+      }
+      throw err;
+    }
+  }
+
+  private record(cs: CrashStatsResource, event: OperatorEvent): void {
+    void this.options.events?.record(cs.metadata, event);
   }
 }

@@ -28,6 +28,8 @@ export interface LeaderOptions {
   /** Called when this candidate starts and stops leading. */
   readonly onStartedLeading: () => void;
   readonly onStoppedLeading: () => void;
+  /** Called once, after the first attempt at the Lease has an answer. */
+  readonly onDecided?: () => void;
 }
 
 const statusOf = (err: unknown): number | undefined =>
@@ -70,8 +72,13 @@ export class LeaderElector {
   }
 
   start(): void {
+    let first = true;
     const tick = async () => {
       await this.tryAcquireOrRenew();
+      if (first) {
+        first = false;
+        this.options.onDecided?.();
+      }
       if (!this.stopped) {
         this.timer = setTimeout(() => void tick(), this.retryMs);
         // A candidate left running must not keep its process alive.

@@ -5,11 +5,18 @@
  * the Deployments' ready counts, and write the status with Ready,
  * Progressing and Degraded conditions and the generation it saw. A
  * resource being deleted gets its finalizer released; its children go
- * with it through their owner references.
+ * with it through their owner references. An Ingress the resource no
+ * longer asks for is deleted.
+ *
+ * The status says in plain words what is wrong: a missing MongoDB Secret
+ * or key, or a child the apiserver refused (with its message), makes
+ * Degraded true. A refused child also fails the reconcile, so the
+ * controller retries it with backoff.
  *
  * The controller (controller.ts) calls this from its work queue.
  */
 import {
+  CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
   PatchStrategy,
@@ -17,12 +24,13 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { desiredChildren } from './children.js';
+import { childName, desiredChildren } from './children.js';
 import {
   CRASHSTATS_GROUP,
   CRASHSTATS_PLURAL,
   CRASHSTATS_VERSION,
 } from './crd.js';
+import type { OperatorEvent } from './events.js';
 import {
   COMPONENTS,
   type Component,
@@ -48,20 +56,55 @@ export interface Condition {
 export interface ReconcileClients {
   objects: KubernetesObjectApi;
   custom: CustomObjectsApi;
+  core: CoreV1Api;
 }
 
 export function reconcileClients(kc: KubeConfig): ReconcileClients {
   return {
     objects: KubernetesObjectApi.makeApiClient(kc),
     custom: kc.makeApiClient(CustomObjectsApi),
+    core: kc.makeApiClient(CoreV1Api),
   };
+}
+
+/** A reconcile that could not apply every child; the status says why. */
+export class ReconcileError extends Error {
+  override readonly name = 'ReconcileError';
+
+  constructor(
+    message: string,
+    /** What is worth an Event all the same. */
+    readonly events: readonly OperatorEvent[],
+  ) {
+    super(message);
+  }
+}
+
+/** The HTTP status of a client error, when it has one. */
+const statusOf = (err: unknown): number | undefined =>
+  (err as { code?: number }).code;
+
+/** The apiserver's own message in a client error, else the error's. */
+function apiMessage(err: unknown): string {
+  const body = (err as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown };
+      if (typeof parsed.message === 'string') {
+        return parsed.message;
+      }
+    } catch {
+      // Not JSON: the error's own message follows.
+    }
+  }
+  return err instanceof Error ? err.message : String(err);
 }
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 interface Observed {
   metadata: { deletionTimestamp?: string | Date; finalizers?: string[] };
-  status?: { conditions?: Condition[] };
+  status?: { conditions?: Condition[]; observedGeneration?: number };
 }
 
 /** What one reconcile did. */
@@ -69,18 +112,86 @@ export interface ReconcileResult {
   readonly applied: number;
   readonly ready: boolean;
   readonly conditions: readonly Condition[];
+  /** What is worth an Event (the controller records them). */
+  readonly events: readonly OperatorEvent[];
 }
 
-/**
- * Reconciles `cs` once. `processorReplicas` is the count the autoscaler
- * chose; `now` stamps condition transitions.
- */
+/** What the controller knows that the resource does not say. */
+export interface ReconcileInput {
+  /** The count the autoscaler chose. */
+  readonly processorReplicas: number;
+  /** The processing queue's lag as last read, when known. */
+  readonly queueLag?: number;
+  /** Stamps condition transitions; the current time by default. */
+  readonly now?: Date;
+}
+
+/** Why the MongoDB Secret cannot be used, or undefined when it can. */
+async function secretProblem(
+  clients: ReconcileClients,
+  cs: CrashStatsResource,
+): Promise<string | undefined> {
+  const { name, key } = cs.spec.mongodb.urlSecretRef;
+  const namespace = cs.metadata.namespace;
+  try {
+    const secret = await clients.core.readNamespacedSecret({ name, namespace });
+    if (secret.data?.[key] === undefined) {
+      return (
+        `Secret ${name} in namespace ${namespace} has no key ${key}; ` +
+        'the pods cannot read the MongoDB URL until it does.'
+      );
+    }
+    return undefined;
+  } catch (err) {
+    if (statusOf(err) === 404) {
+      return (
+        `Secret ${name} (key ${key}) does not exist in namespace ${namespace}; ` +
+        'the pods cannot start until it does.'
+      );
+    }
+    return `Secret ${name} could not be read: ${apiMessage(err)}`;
+  }
+}
+
+/** Deletes the webapp's Ingress when the resource no longer asks for one. */
+async function pruneIngress(
+  clients: ReconcileClients,
+  cs: CrashStatsResource,
+): Promise<boolean> {
+  const name = childName(cs, 'webapp');
+  const ref = {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name, namespace: cs.metadata.namespace },
+  };
+  let existing: KubernetesObject;
+  try {
+    existing = await clients.objects.read(ref);
+  } catch (err) {
+    if (statusOf(err) === 404) {
+      return false;
+    }
+    throw err;
+  }
+  const ours = existing.metadata?.ownerReferences?.some(
+    (o) => o.uid === cs.metadata.uid,
+  );
+  if (ours !== true) {
+    return false;
+  }
+  await clients.objects.delete(ref);
+  return true;
+}
+
+/** Reconciles `cs` once. */
 export async function reconcileOnce(
   clients: ReconcileClients,
   cs: CrashStatsResource & Observed,
-  processorReplicas: number,
-  now: Date = new Date(),
+  input: ReconcileInput,
 ): Promise<ReconcileResult> {
+  const { processorReplicas } = input;
+  const now = input.now ?? new Date();
+  const events: OperatorEvent[] = [];
   const { name, namespace } = cs.metadata;
   const ref = {
     group: CRASHSTATS_GROUP,
@@ -102,7 +213,21 @@ export async function reconcileOnce(
         mergePatch,
       );
     }
-    return { applied: 0, ready: false, conditions: [] };
+    return {
+      applied: 0,
+      ready: false,
+      conditions: [],
+      events: finalizers.includes(FINALIZER)
+        ? [
+            {
+              type: 'Normal',
+              reason: 'FinalizerReleased',
+              message:
+                'The resource is being deleted; its children go with it.',
+            },
+          ]
+        : [],
+    };
   }
   if (!finalizers.includes(FINALIZER)) {
     await clients.custom.patchNamespacedCustomObject(
@@ -118,15 +243,22 @@ export async function reconcileOnce(
     Component,
     KubernetesObject & { status?: { readyReplicas?: number } }
   >();
+  const refused: string[] = [];
   for (const child of children) {
-    const applied = await clients.objects.patch(
-      child,
-      undefined,
-      undefined,
-      FIELD_MANAGER,
-      true,
-      PatchStrategy.ServerSideApply,
-    );
+    let applied: KubernetesObject;
+    try {
+      applied = await clients.objects.patch(
+        child,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      );
+    } catch (err) {
+      refused.push(`${child.kind} ${child.metadata.name}: ${apiMessage(err)}`);
+      continue;
+    }
     if (child.kind === 'Deployment') {
       const component = child.metadata.labels[
         'app.kubernetes.io/component'
@@ -134,6 +266,22 @@ export async function reconcileOnce(
       deployments.set(component, applied);
     }
   }
+  if (!children.some((c) => c.kind === 'Ingress')) {
+    try {
+      if (await pruneIngress(clients, cs)) {
+        events.push({
+          type: 'Normal',
+          reason: 'IngressDeleted',
+          message: `Deleted Ingress ${childName(cs, 'webapp')}: the resource no longer asks for one.`,
+        });
+      }
+    } catch (err) {
+      refused.push(
+        `Ingress ${childName(cs, 'webapp')} (to delete): ${apiMessage(err)}`,
+      );
+    }
+  }
+  const secret = await secretProblem(clients, cs);
   const components: Record<
     string,
     { replicas: number; readyReplicas: number }
@@ -202,13 +350,41 @@ export async function reconcileOnce(
           'RollingOut',
           `Pods of ${waiting.join(', ')} are starting.`,
         ),
-    condition(
-      'Degraded',
-      'False',
-      'ChildrenApplied',
-      `Applied ${children.length} children.`,
-    ),
+    refused.length > 0
+      ? condition(
+          'Degraded',
+          'True',
+          'ApplyFailed',
+          `The apiserver refused ${refused.join('; ')}`,
+        )
+      : secret !== undefined
+        ? condition('Degraded', 'True', 'MongoSecretMissing', secret)
+        : condition(
+            'Degraded',
+            'False',
+            'ChildrenApplied',
+            `Applied ${children.length} children.`,
+          ),
   ];
+  const degraded = conditions[2];
+  const wasDegraded = previous.find((c) => c.type === 'Degraded');
+  if (
+    degraded?.status === 'True' &&
+    (wasDegraded?.status !== 'True' || wasDegraded.message !== degraded.message)
+  ) {
+    events.push({
+      type: 'Warning',
+      reason: degraded.reason,
+      message: degraded.message,
+    });
+  }
+  if (refused.length === 0 && cs.status?.observedGeneration !== generation) {
+    events.push({
+      type: 'Normal',
+      reason: 'Applied',
+      message: `Applied generation ${generation} to ${children.length} children.`,
+    });
+  }
   await clients.custom.patchNamespacedCustomObjectStatus(
     {
       ...ref,
@@ -218,10 +394,40 @@ export async function reconcileOnce(
           conditions,
           components,
           processor: { replicas: processorReplicas },
+          ...(input.queueLag === undefined
+            ? {}
+            : { queue: { lag: input.queueLag } }),
         },
       },
     },
     mergePatch,
   );
-  return { applied: children.length, ready: allReady, conditions };
+  if (refused.length > 0) {
+    throw new ReconcileError(`could not apply: ${refused.join('; ')}`, events);
+  }
+  return {
+    applied: children.length,
+    ready: allReady,
+    conditions,
+    events,
+  };
+}
+
+/** Writes the queue lag alone (the scale tick reads it between reconciles). */
+export async function patchQueueLag(
+  clients: ReconcileClients,
+  cs: CrashStatsResource,
+  lag: number,
+): Promise<void> {
+  await clients.custom.patchNamespacedCustomObjectStatus(
+    {
+      group: CRASHSTATS_GROUP,
+      version: CRASHSTATS_VERSION,
+      plural: CRASHSTATS_PLURAL,
+      namespace: cs.metadata.namespace,
+      name: cs.metadata.name,
+      body: { status: { queue: { lag } } },
+    },
+    mergePatch,
+  );
 }

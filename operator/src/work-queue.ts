@@ -6,12 +6,16 @@
  * after an exponential delay per key (reset by a success).
  */
 
+import type { WorkQueueObserver } from './metrics.js';
+
 /** Options of {@link WorkQueue}. */
 export interface WorkQueueOptions {
   /** Delay after the first failure of a key. */
   readonly baseDelayMs?: number;
   /** Longest delay between retries of a key. */
   readonly maxDelayMs?: number;
+  /** Told of every add, take, finish and retry (for metrics). */
+  readonly observer?: WorkQueueObserver;
 }
 
 export class WorkQueue {
@@ -21,15 +25,19 @@ export class WorkQueue {
   /** Keys queued again while being processed. */
   private readonly dirty = new Set<string>();
   private readonly failures = new Map<string, number>();
+  /** When each queued key was added, and when each taken key was taken. */
+  private readonly since = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly waiting: ((key: string | undefined) => void)[] = [];
   private closed = false;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly observer: WorkQueueObserver | undefined;
 
   constructor(options: WorkQueueOptions = {}) {
     this.baseDelayMs = options.baseDelayMs ?? 200;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
+    this.observer = options.observer;
   }
 
   /** Queues a key (once, however often it is added before it is taken). */
@@ -44,12 +52,14 @@ export class WorkQueue {
     if (this.queued.has(key)) {
       return;
     }
+    this.observer?.added(this.queue.length + 1);
     const waiter = this.waiting.shift();
     if (waiter !== undefined) {
-      this.processing.add(key);
+      this.startWork(key, 0);
       waiter(key);
       return;
     }
+    this.since.set(key, Date.now());
     this.queued.add(key);
     this.queue.push(key);
   }
@@ -58,6 +68,7 @@ export class WorkQueue {
   retry(key: string): number {
     const failures = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, failures);
+    this.observer?.retried();
     const delay = Math.min(
       this.maxDelayMs,
       this.baseDelayMs * 2 ** (failures - 1),
@@ -83,7 +94,7 @@ export class WorkQueue {
     const key = this.queue.shift();
     if (key !== undefined) {
       this.queued.delete(key);
-      this.processing.add(key);
+      this.startWork(key, Date.now() - (this.since.get(key) ?? Date.now()));
       return Promise.resolve(key);
     }
     if (this.closed) {
@@ -94,10 +105,19 @@ export class WorkQueue {
 
   /** Marks a key's work finished; queues it again if it was added meanwhile. */
   done(key: string): void {
-    this.processing.delete(key);
+    if (this.processing.delete(key)) {
+      this.observer?.finished(Date.now() - (this.since.get(key) ?? Date.now()));
+      this.since.delete(key);
+    }
     if (this.dirty.delete(key)) {
       this.add(key);
     }
+  }
+
+  private startWork(key: string, waitedMs: number): void {
+    this.processing.add(key);
+    this.since.set(key, Date.now());
+    this.observer?.taken(this.queue.length, waitedMs);
   }
 
   /** Keys waiting (not being processed). */

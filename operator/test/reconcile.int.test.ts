@@ -101,8 +101,18 @@ describe(
 
     it('creates the children with owner references, the finalizer and the status', async () => {
       const cs = (await read())!;
-      const result = await reconcileOnce(clients, cs, 3);
+      const result = await reconcileOnce(clients, cs, {
+        processorReplicas: 3,
+        queueLag: 42,
+      });
       assert.equal(result.applied, 11);
+      assert.deepEqual(
+        result.events.map((e) => [e.type, e.reason]),
+        [
+          ['Warning', 'MongoSecretMissing'],
+          ['Normal', 'Applied'],
+        ],
+      );
       const processor = await get(
         `/apis/apps/v1/namespaces/${NS}/deployments/prod-processor`,
       );
@@ -136,23 +146,144 @@ describe(
           observedGeneration: number;
           conditions: { type: string; status: string; reason: string }[];
           processor: { replicas: number };
+          queue: { lag: number };
         };
       };
       assert.deepEqual(after.metadata.finalizers, [FINALIZER]);
       assert.equal(after.status.observedGeneration, after.metadata.generation);
       assert.equal(after.status.processor.replicas, 3);
-      // No kubelet runs here, so no pod becomes ready: the status says so.
+      assert.equal(after.status.queue.lag, 42);
+      // No kubelet runs here, so no pod becomes ready: the status says so,
+      // and that the MongoDB Secret the pods need is missing.
       assert.deepEqual(
         after.status.conditions.map((c) => [c.type, c.status, c.reason]),
         [
           ['Ready', 'False', 'ComponentsNotReady'],
           ['Progressing', 'True', 'RollingOut'],
-          ['Degraded', 'False', 'ChildrenApplied'],
+          ['Degraded', 'True', 'MongoSecretMissing'],
         ],
       );
     });
 
+    it('clears Degraded once the MongoDB Secret has its key', async () => {
+      const conditionOf = async (type: string) =>
+        (
+          (await read()) as unknown as {
+            status: {
+              conditions: {
+                type: string;
+                status: string;
+                reason: string;
+                message: string;
+              }[];
+            };
+          }
+        ).status.conditions.find((c) => c.type === type);
+      const secrets = `/api/v1/namespaces/${NS}/secrets`;
+      const noKey = await kube.request(secrets, {
+        method: 'POST',
+        body: {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'mongodb' },
+          stringData: { uri: 'mongodb://db:27017' },
+        },
+      });
+      assert.equal(noKey.status, 201);
+      await reconcileOnce(clients, (await read())!, { processorReplicas: 3 });
+      const wrongKey = await conditionOf('Degraded');
+      assert.equal(wrongKey?.status, 'True');
+      assert.match(
+        wrongKey?.message ?? '',
+        /Secret mongodb in namespace default has no key url/,
+      );
+      const fixed = await kube.request(`${secrets}/mongodb`, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { stringData: { url: 'mongodb://db:27017' } },
+      });
+      assert.equal(fixed.status, 200);
+      const result = await reconcileOnce(clients, (await read())!, {
+        processorReplicas: 3,
+      });
+      assert.deepEqual(result.events, [], 'nothing new to tell');
+      assert.deepEqual(
+        [
+          (await conditionOf('Degraded'))?.status,
+          (await conditionOf('Degraded'))?.reason,
+        ],
+        ['False', 'ChildrenApplied'],
+      );
+    });
+
+    it('says in the status which child the apiserver refused, and why', async () => {
+      const patch = (collector: unknown) =>
+        kube.request(`${RESOURCES}/prod`, {
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
+          body: { spec: { collector } },
+        });
+      assert.equal(
+        (await patch({ resources: { requests: { cpu: 'lots' } } })).status,
+        200,
+      );
+      await assert.rejects(
+        reconcileOnce(clients, (await read())!, { processorReplicas: 3 }),
+        (err: Error & { events?: { reason: string }[] }) => {
+          assert.equal(err.name, 'ReconcileError');
+          assert.deepEqual(
+            err.events?.map((e) => e.reason),
+            ['ApplyFailed'],
+          );
+          return true;
+        },
+      );
+      const degraded = (
+        (await read()) as unknown as {
+          status: {
+            conditions: {
+              type: string;
+              status: string;
+              reason: string;
+              message: string;
+            }[];
+          };
+        }
+      ).status.conditions.find((c) => c.type === 'Degraded');
+      assert.equal(degraded?.status, 'True');
+      assert.equal(degraded?.reason, 'ApplyFailed');
+      assert.match(
+        degraded?.message ?? '',
+        /Deployment prod-collector: .*quantities must match/,
+      );
+      assert.equal((await patch({ resources: null })).status, 200);
+      await reconcileOnce(clients, (await read())!, { processorReplicas: 3 });
+    });
+
+    it('deletes the Ingress once the resource no longer asks for one', async () => {
+      const ingress = `/apis/networking.k8s.io/v1/namespaces/${NS}/ingresses/prod-webapp`;
+      const setIngress = (value: unknown) =>
+        kube.request(`${RESOURCES}/prod`, {
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
+          body: { spec: { webapp: { ingress: value } } },
+        });
+      assert.equal(
+        (await setIngress({ enabled: true, host: 'crash.example' })).status,
+        200,
+      );
+      await reconcileOnce(clients, (await read())!, { processorReplicas: 3 });
+      assert.ok(await get(ingress), 'the Ingress exists');
+      assert.equal((await setIngress({ enabled: false })).status, 200);
+      const result = await reconcileOnce(clients, (await read())!, {
+        processorReplicas: 3,
+      });
+      assert.equal(await get(ingress), undefined, 'the Ingress is gone');
+      assert.ok(result.events.some((e) => e.reason === 'IngressDeleted'));
+    });
+
     it('updates the children when the resource changes, and says which generation it saw', async () => {
+      const before = (await read())!.metadata.generation ?? 0;
       const patched = await kube.request(`${RESOURCES}/prod`, {
         method: 'PATCH',
         contentType: 'application/merge-patch+json',
@@ -160,8 +291,8 @@ describe(
       });
       assert.equal(patched.status, 200);
       const cs = (await read())!;
-      assert.equal(cs.metadata.generation, 2);
-      await reconcileOnce(clients, cs, 3);
+      assert.equal(cs.metadata.generation, before + 1);
+      await reconcileOnce(clients, cs, { processorReplicas: 3 });
       const collector = await get(
         `/apis/apps/v1/namespaces/${NS}/deployments/prod-collector`,
       );
@@ -173,7 +304,7 @@ describe(
       const status = (
         (await read()) as unknown as { status: { observedGeneration: number } }
       ).status;
-      assert.equal(status.observedGeneration, 2);
+      assert.equal(status.observedGeneration, before + 1);
     });
 
     it('restores a child that was deleted or changed', async () => {
@@ -190,7 +321,7 @@ describe(
           body: { spec: { replicas: 9 } },
         },
       );
-      await reconcileOnce(clients, (await read())!, 3);
+      await reconcileOnce(clients, (await read())!, { processorReplicas: 3 });
       assert.ok(await get(`/api/v1/namespaces/${NS}/services/prod-collector`));
       assert.equal(
         at(
@@ -213,7 +344,7 @@ describe(
         held.metadata.deletionTimestamp,
         'the finalizer holds the resource',
       );
-      await reconcileOnce(clients, held, 3);
+      await reconcileOnce(clients, held, { processorReplicas: 3 });
       await until('the resource to go', async () =>
         (await read()) === undefined ? true : undefined,
       );
