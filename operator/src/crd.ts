@@ -208,9 +208,9 @@ const specSchema = obj(
       },
     ),
     crontasks: obj(
-      'Scheduled background jobs.',
+      'Scheduled background jobs. No crontasks image is published yet, so this defaults to 0 pods.',
       {
-        replicas: replicas(1),
+        replicas: replicas(0),
         resources,
         schedules: {
           type: 'object',

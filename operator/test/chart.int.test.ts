@@ -325,7 +325,7 @@ describe('the Helm chart, rendered', { timeout: 120_000 }, () => {
     const container = onlyContainer(deployment);
     assert.equal(
       container.image,
-      `ghcr.io/crashstats/crashstats-operator:${version}`,
+      `ghcr.io/crashstats/operator:${version}`,
     );
     assert.equal(container.imagePullPolicy, 'IfNotPresent');
     assert.equal(container.command, undefined, 'the image’s entrypoint runs');
@@ -456,7 +456,7 @@ describe('the Helm chart, rendered', { timeout: 120_000 }, () => {
     const container = onlyContainer(deployment);
     assert.equal(
       container.image,
-      'registry.example/crashstats/crashstats-operator:0.1.0',
+      'registry.example/crashstats/operator:0.1.0',
     );
     assert.equal(container.imagePullPolicy, 'Always');
     assert.deepEqual(
