@@ -323,10 +323,7 @@ describe('the Helm chart, rendered', { timeout: 120_000 }, () => {
     });
 
     const container = onlyContainer(deployment);
-    assert.equal(
-      container.image,
-      `ghcr.io/crashstats/operator:${version}`,
-    );
+    assert.equal(container.image, `ghcr.io/crashstats/operator:${version}`);
     assert.equal(container.imagePullPolicy, 'IfNotPresent');
     assert.equal(container.command, undefined, 'the image’s entrypoint runs');
     assert.equal(container.args, undefined);
@@ -454,10 +451,7 @@ describe('the Helm chart, rendered', { timeout: 120_000 }, () => {
     );
     assert.equal(deployment.spec.replicas, 3);
     const container = onlyContainer(deployment);
-    assert.equal(
-      container.image,
-      'registry.example/crashstats/operator:0.1.0',
-    );
+    assert.equal(container.image, 'registry.example/crashstats/operator:0.1.0');
     assert.equal(container.imagePullPolicy, 'Always');
     assert.deepEqual(
       container.env?.find((e) => e.name === 'LOG_LEVEL'),
@@ -754,6 +748,19 @@ describe('the Helm chart on a real apiserver', { timeout: 240_000 }, () => {
       (res.body as { message: string }).message,
       /processor\.minReplicas must not be greater than processor\.maxReplicas/,
     );
+  });
+
+  it('accepts the CrashStats resource the README shows', async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const example = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map((m) => parse(m[1]!.replace(/^ {3}/gm, '')) as KubeObject)
+      .find((doc) => doc.kind === 'CrashStats');
+    assert.ok(example, 'README.md shows a CrashStats resource');
+    const res = await apply(
+      { ...example, metadata: { ...example.metadata, namespace: NAMESPACE } },
+      true,
+    );
+    assert.equal(res.status, 201, JSON.stringify(res.body));
   });
 
   it('lets the operator’s ServiceAccount do its work and nothing more', async () => {
