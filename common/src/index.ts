@@ -168,3 +168,10 @@ export {
   splitSetting,
 } from './service.js';
 export type { ListeningServer } from './service.js';
+export { runComponent } from './component.js';
+export type {
+  ComponentContext,
+  ComponentSpec,
+  SharedConfig,
+  StartedComponent,
+} from './component.js';
