@@ -78,6 +78,8 @@ export class CrashStatsController {
     { replicas: number; history: ScaleHistory; lag?: number }
   >();
   private readonly workers: Promise<void>[] = [];
+  /** Per resource, what last queued it: generation, deletion, finalizers. */
+  private readonly seen = new Map<string, string>();
   private resync: NodeJS.Timeout | undefined;
   private scaling: NodeJS.Timeout | undefined;
   private scaleTicking = false;
@@ -107,10 +109,13 @@ export class CrashStatsController {
       () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED }),
       MANAGED,
     );
+    this.resources.on('add', (cs) => this.enqueueResource(cs));
+    this.resources.on('update', (cs) => this.enqueueResource(cs));
+    this.resources.on('delete', (cs) => {
+      this.seen.delete(keyOf(cs.metadata.namespace, cs.metadata.name));
+      this.enqueue(cs.metadata.namespace, cs.metadata.name);
+    });
     for (const verb of ['add', 'update', 'delete'] as const) {
-      this.resources.on(verb, (cs) =>
-        this.enqueue(cs.metadata.namespace, cs.metadata.name),
-      );
       // A change to a child brings its owner back to the queue.
       this.deployments.on(verb, (d) => {
         const owner = d.metadata?.ownerReferences?.find(
@@ -165,6 +170,29 @@ export class CrashStatsController {
     this.queue.close();
     await Promise.allSettled([this.resources.stop(), this.deployments.stop()]);
     await Promise.allSettled(this.workers);
+  }
+
+  /**
+   * Queues a resource whose spec or lifecycle changed. The operator's own
+   * status writes change neither, so they do not bring the resource back
+   * (the resync still does, whatever happened).
+   */
+  private enqueueResource(cs: CrashStatsObject): void {
+    const key = keyOf(cs.metadata.namespace, cs.metadata.name);
+    const meta = cs.metadata as CrashStatsObject['metadata'] & {
+      deletionTimestamp?: unknown;
+      finalizers?: string[];
+    };
+    const fingerprint = JSON.stringify([
+      cs.metadata.generation,
+      meta.deletionTimestamp !== undefined,
+      meta.finalizers ?? [],
+    ]);
+    if (this.seen.get(key) === fingerprint) {
+      return;
+    }
+    this.seen.set(key, fingerprint);
+    this.enqueue(cs.metadata.namespace, cs.metadata.name);
   }
 
   private enqueue(
