@@ -10,11 +10,14 @@ bash scripts/install-services.sh
 # The operator's tests need a control plane; local runs do not.
 bash scripts/install-kube.sh
 # The web app's tests run crashstats-tools from PyPI in a virtualenv.
-if ! python3 -m venv --help >/dev/null 2>&1; then
+# Making one is the only sure test: on Debian `venv --help` works without it.
+venv_probe="$(mktemp -d)"
+if ! python3 -m venv "$venv_probe/v" >/dev/null 2>&1; then
   sudo=''
   if [ "$(id -u)" -ne 0 ]; then sudo='sudo'; fi
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
 fi
+rm -rf "$venv_probe"
 npm run check
 npm test

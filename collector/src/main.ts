@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The collector's composition root: its configuration and throttle rules,
  * then the running collector (see common's runComponent).

@@ -179,10 +179,7 @@ export class CrashStatsController {
    */
   private enqueueResource(cs: CrashStatsObject): void {
     const key = keyOf(cs.metadata.namespace, cs.metadata.name);
-    const meta = cs.metadata as CrashStatsObject['metadata'] & {
-      deletionTimestamp?: unknown;
-      finalizers?: string[];
-    };
+    const meta = cs.metadata;
     const fingerprint = JSON.stringify([
       cs.metadata.generation,
       meta.deletionTimestamp !== undefined,

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The operator's composition root: its configuration, the cluster's client
  * configuration, then the running operator (see common's runComponent). A
