@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, describeSettings } from '@crashstats/common';
-import { readmeConfigRows } from '@crashstats/testkit';
+import { assertReadmeConfig } from '@crashstats/testkit';
 import {
   collectorConfigSchema,
   loadCollectorConfig,
@@ -10,18 +10,7 @@ import {
 
 describe('collector configuration', () => {
   it('is documented in the README, key by key with its default', () => {
-    const rows = readmeConfigRows('collector');
-    const settings = describeSettings(collectorConfigSchema);
-    assert.deepEqual(
-      [...rows.keys()].sort(),
-      settings.map((s) => s.key).sort(),
-    );
-    for (const s of settings) {
-      const expected =
-        s.defaultValue === undefined ? '(unset)' : `\`${s.defaultValue}\``;
-      assert.equal(rows.get(s.key), expected, `default of ${s.key}`);
-      assert.ok(s.description.length > 10, `${s.key} has a description`);
-    }
+    assertReadmeConfig('collector', describeSettings(collectorConfigSchema));
   });
 
   it('defaults to port 8000, a 25 MiB limit and accept-everything', () => {

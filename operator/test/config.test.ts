@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, describeSettings } from '@crashstats/common';
-import { readmeConfigRows } from '@crashstats/testkit';
+import { assertReadmeConfig } from '@crashstats/testkit';
 import { loadOperatorConfig, operatorConfigSchema } from '../src/config.js';
 
 describe('operator configuration', () => {
   it('is documented in the README, key by key with its default', () => {
-    const rows = readmeConfigRows('operator');
-    const settings = describeSettings(operatorConfigSchema);
-    assert.deepEqual(
-      [...rows.keys()].sort(),
-      settings.map((s) => s.key).sort(),
-    );
-    for (const s of settings) {
-      const expected =
-        s.defaultValue === undefined ? '(unset)' : `\`${s.defaultValue}\``;
-      assert.equal(rows.get(s.key), expected, `default of ${s.key}`);
-    }
+    assertReadmeConfig('operator', describeSettings(operatorConfigSchema));
   });
 
   it('defaults to leader election and the probe port 8081', () => {

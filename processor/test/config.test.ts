@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, describeSettings } from '@crashstats/common';
-import { readmeConfigRows } from '@crashstats/testkit';
+import { assertReadmeConfig } from '@crashstats/testkit';
 import { loadProcessorConfig, processorConfigSchema } from '../src/config.js';
 
 describe('processor configuration', () => {
   it('is documented in the README, key by key with its default', () => {
-    const rows = readmeConfigRows('processor');
-    const settings = describeSettings(processorConfigSchema);
-    assert.deepEqual(
-      [...rows.keys()].sort(),
-      settings.map((s) => s.key).sort(),
-    );
-    for (const s of settings) {
-      const expected =
-        s.defaultValue === undefined ? '(unset)' : `\`${s.defaultValue}\``;
-      assert.equal(rows.get(s.key), expected, `default of ${s.key}`);
-    }
+    assertReadmeConfig('processor', describeSettings(processorConfigSchema));
   });
 
   it('fails fast, naming every bad key', () => {

@@ -37,4 +37,5 @@ export type {
 } from './server-process.js';
 export { startServices } from './services.js';
 export type { ServiceSelection, Services } from './services.js';
-export { readmeConfigRows } from './readme-config.js';
+export { assertReadmeConfig, readmeConfigRows } from './readme-config.js';
+export type { DocumentedSetting } from './readme-config.js';

@@ -2,6 +2,7 @@
  * The configuration tables of the repository's README, as the tests of
  * each component read them to check them against the zod schemas.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 const README = new URL('../../README.md', import.meta.url);
@@ -28,4 +29,33 @@ export function readmeConfigRows(section: string): Map<string, string> {
     }
   }
   return rows;
+}
+
+/** A configuration key as a component's schema describes it. */
+export interface DocumentedSetting {
+  readonly key: string;
+  readonly defaultValue: string | undefined;
+  readonly description: string;
+}
+
+/**
+ * Asserts that the README's `section` table lists exactly these settings,
+ * each with its default as the schema gives it and a real description.
+ */
+export function assertReadmeConfig(
+  section: string,
+  settings: readonly DocumentedSetting[],
+): void {
+  const rows = readmeConfigRows(section);
+  assert.deepEqual(
+    [...rows.keys()].sort(),
+    settings.map((s) => s.key).sort(),
+    `the README's ${section} table lists every key and no other`,
+  );
+  for (const s of settings) {
+    const expected =
+      s.defaultValue === undefined ? '(unset)' : `\`${s.defaultValue}\``;
+    assert.equal(rows.get(s.key), expected, `default of ${s.key}`);
+    assert.ok(s.description.length > 10, `${s.key} has a description`);
+  }
 }

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError, describeSettings, maskConfig } from '@crashstats/common';
-import { readmeConfigRows } from '@crashstats/testkit';
+import { assertReadmeConfig } from '@crashstats/testkit';
 import { loadWebappConfig, webappConfigSchema } from '../src/config.js';
 
 describe('web app configuration', () => {
   it('is documented in the README, key by key with its default', () => {
-    const rows = readmeConfigRows('webapp');
-    const settings = describeSettings(webappConfigSchema);
-    assert.deepEqual(
-      [...rows.keys()].sort(),
-      settings.map((s) => s.key).sort(),
-    );
-    for (const s of settings) {
-      const expected =
-        s.defaultValue === undefined ? '(unset)' : `\`${s.defaultValue}\``;
-      assert.equal(rows.get(s.key), expected, `default of ${s.key}`);
-    }
+    assertReadmeConfig('webapp', describeSettings(webappConfigSchema));
   });
 
   it('defaults to port 8080 and masks the administrator token', () => {
