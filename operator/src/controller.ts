@@ -1,6 +1,6 @@
 /**
- * The controller: informers for CrashStats resources and the Deployments
- * the operator made, feeding resource keys to the work queue; workers
+ * The controller: informers for CrashStats resources and every kind of
+ * child the operator makes, feeding resource keys to the work queue; workers
  * reconcile each key (level-triggered: the whole resource, whatever
  * changed), and every resource is queued again on a resync period. An
  * informer that stops (the apiserver went away, a watch expired) is
@@ -14,14 +14,16 @@
  */
 import {
   AppsV1Api,
+  CoreV1Api,
   CustomObjectsApi,
   makeInformer,
+  NetworkingV1Api,
+  PolicyV1Api,
   type Informer,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
   type ObjectCache,
-  type V1Deployment,
 } from '@kubernetes/client-node';
 import type { Logger } from '@crashstats/common';
 import { EMPTY_HISTORY, nextReplicas, type ScaleHistory } from './autoscale.js';
@@ -71,8 +73,11 @@ export class CrashStatsController {
   private readonly clients: ReconcileClients;
   private readonly resources: Informer<CrashStatsObject> &
     ObjectCache<CrashStatsObject>;
-  private readonly deployments: Informer<V1Deployment> &
-    ObjectCache<V1Deployment>;
+  /** One informer per kind of child, by kind. */
+  private readonly children = new Map<
+    string,
+    Informer<KubernetesObject> & ObjectCache<KubernetesObject>
+  >();
   private readonly scale = new Map<
     string,
     { replicas: number; history: ScaleHistory; lag?: number }
@@ -93,6 +98,9 @@ export class CrashStatsController {
     this.clients = reconcileClients(kubeConfig);
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const apps = kubeConfig.makeApiClient(AppsV1Api);
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+    const policy = kubeConfig.makeApiClient(PolicyV1Api);
     this.resources = makeInformer<CrashStatsObject>(
       kubeConfig,
       `/apis/${CRASHSTATS_GROUP}/${CRASHSTATS_VERSION}/${CRASHSTATS_PLURAL}`,
@@ -103,36 +111,72 @@ export class CrashStatsController {
           plural: CRASHSTATS_PLURAL,
         })) as KubernetesListObject<CrashStatsObject>,
     );
-    this.deployments = makeInformer<V1Deployment>(
-      kubeConfig,
-      '/apis/apps/v1/deployments',
-      () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED }),
-      MANAGED,
-    );
+    // Every kind of child the operator makes, so that a child changed or
+    // deleted by someone else is put back at once, not at the resync.
+    const selector = { labelSelector: MANAGED };
+    const childKinds: [
+      string,
+      string,
+      () => Promise<KubernetesListObject<KubernetesObject>>,
+    ][] = [
+      [
+        'Deployment',
+        '/apis/apps/v1/deployments',
+        () => apps.listDeploymentForAllNamespaces(selector),
+      ],
+      [
+        'ConfigMap',
+        '/api/v1/configmaps',
+        () => core.listConfigMapForAllNamespaces(selector),
+      ],
+      [
+        'Service',
+        '/api/v1/services',
+        () => core.listServiceForAllNamespaces(selector),
+      ],
+      [
+        'Ingress',
+        '/apis/networking.k8s.io/v1/ingresses',
+        () => networking.listIngressForAllNamespaces(selector),
+      ],
+      [
+        'PodDisruptionBudget',
+        '/apis/policy/v1/poddisruptionbudgets',
+        () => policy.listPodDisruptionBudgetForAllNamespaces(selector),
+      ],
+    ];
+    for (const [kind, path, list] of childKinds) {
+      this.children.set(kind, makeInformer(kubeConfig, path, list, MANAGED));
+    }
     this.resources.on('add', (cs) => this.enqueueResource(cs));
     this.resources.on('update', (cs) => this.enqueueResource(cs));
     this.resources.on('delete', (cs) => {
       this.seen.delete(keyOf(cs.metadata.namespace, cs.metadata.name));
       this.enqueue(cs.metadata.namespace, cs.metadata.name);
     });
-    for (const verb of ['add', 'update', 'delete'] as const) {
-      // A change to a child brings its owner back to the queue.
-      this.deployments.on(verb, (d) => {
-        const owner = d.metadata?.ownerReferences?.find(
-          (o) => o.controller === true && o.kind === 'CrashStats',
-        );
-        if (owner !== undefined && d.metadata?.namespace !== undefined) {
-          this.enqueue(d.metadata.namespace, owner.name);
-        }
-      });
+    for (const [kind, informer] of this.children) {
+      for (const verb of ['add', 'update', 'delete'] as const) {
+        // A change to a child brings its owner back to the queue.
+        informer.on(verb, (child) => {
+          const owner = child.metadata?.ownerReferences?.find(
+            (o) => o.controller === true && o.kind === 'CrashStats',
+          );
+          if (owner !== undefined && child.metadata?.namespace !== undefined) {
+            this.enqueue(child.metadata.namespace, owner.name);
+          }
+        });
+      }
+      this.restartOnError(kind, informer);
     }
-    this.restartOnError('resources', this.resources);
-    this.restartOnError('deployments', this.deployments);
+    this.restartOnError('CrashStats', this.resources);
   }
 
   /** Starts the informers, the workers and the resync timer. */
   async start(): Promise<void> {
-    await Promise.all([this.resources.start(), this.deployments.start()]);
+    await Promise.all([
+      this.resources.start(),
+      ...[...this.children.values()].map((i) => i.start()),
+    ]);
     this.synced = true;
     const workers = this.options.workers ?? 2;
     this.options.metrics?.maxConcurrentReconciles.set(
@@ -168,7 +212,10 @@ export class CrashStatsController {
     clearInterval(this.resync);
     clearInterval(this.scaling);
     this.queue.close();
-    await Promise.allSettled([this.resources.stop(), this.deployments.stop()]);
+    await Promise.allSettled([
+      this.resources.stop(),
+      ...[...this.children.values()].map((i) => i.stop()),
+    ]);
     await Promise.allSettled(this.workers);
   }
 

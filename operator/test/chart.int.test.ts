@@ -222,18 +222,18 @@ const CLUSTER_RULES: Rule[] = [
   {
     apiGroups: [''],
     resources: ['configmaps', 'services'],
-    verbs: ['get', 'create', 'patch'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch'],
   },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
   {
     apiGroups: ['networking.k8s.io'],
     resources: ['ingresses'],
-    verbs: ['get', 'create', 'patch', 'delete'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
   },
   {
     apiGroups: ['policy'],
     resources: ['poddisruptionbudgets'],
-    verbs: ['get', 'create', 'patch'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch'],
   },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   {

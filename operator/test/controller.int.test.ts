@@ -83,7 +83,8 @@ describe('the controller on a real apiserver', { timeout: 240_000 }, () => {
         version: 'test',
         level: 'silent',
       }),
-      resyncMs: 5_000,
+      // Longer than any wait below: what comes back, comes back by a watch.
+      resyncMs: 600_000,
     });
     await controller.start();
   });
@@ -134,6 +135,25 @@ describe('the controller on a real apiserver', { timeout: 240_000 }, () => {
       'the web app scaled to 3',
       async () => at(await deployment('alpha-webapp'), 'spec.replicas') === 3,
     );
+  });
+
+  it('puts back every kind of child it watches, without waiting for a resync', async () => {
+    const children = [
+      `/api/v1/namespaces/${NS}/services/alpha-collector`,
+      `/api/v1/namespaces/${NS}/configmaps/alpha-config`,
+      `/apis/policy/v1/namespaces/${NS}/poddisruptionbudgets/alpha-webapp`,
+    ];
+    for (const path of children) {
+      assert.equal(
+        (await kube.request(path, { method: 'DELETE' })).status,
+        200,
+      );
+      await eventually(
+        `${path} back`,
+        async () => (await kube.request(path)).status === 200,
+        5_000,
+      );
+    }
   });
 
   it('keeps working after the apiserver restarts', async () => {
