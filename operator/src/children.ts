@@ -8,6 +8,7 @@
  * referenced, never copied. The reconciler applies these with
  * server-side apply; nothing here talks to the apiserver.
  */
+import { createHash } from 'node:crypto';
 import type { Component, CrashStatsResource } from './resource.js';
 import { CRASHSTATS_API_VERSION, CRASHSTATS_KIND } from './crd.js';
 
@@ -114,6 +115,24 @@ export function configMap(cs: CrashStatsResource): Manifest {
   };
 }
 
+/**
+ * Pod-template annotation holding a digest of the platform configuration:
+ * pods read the ConfigMap only when they start, so a changed configuration
+ * changes the template and the Deployments roll their pods.
+ */
+export const CONFIG_HASH_ANNOTATION = 'crashstats.dev/config-hash';
+
+function configHash(cs: CrashStatsResource): string {
+  const data = configMap(cs).data as Record<string, string>;
+  const sorted = Object.keys(data)
+    .sort()
+    .map((key) => [key, data[key]]);
+  return createHash('sha256')
+    .update(JSON.stringify(sorted))
+    .digest('hex')
+    .slice(0, 16);
+}
+
 function container(
   cs: CrashStatsResource,
   component: Component,
@@ -179,7 +198,10 @@ export function deployment(
       replicas,
       selector: { matchLabels: selector },
       template: {
-        metadata: { labels: { ...labels(cs, component), ...selector } },
+        metadata: {
+          labels: { ...labels(cs, component), ...selector },
+          annotations: { [CONFIG_HASH_ANNOTATION]: configHash(cs) },
+        },
         spec: {
           automountServiceAccountToken: false,
           securityContext: { runAsNonRoot: true, fsGroup: 10001 },

@@ -13,6 +13,7 @@ export { CRD_MANIFEST_PATH, renderCrdManifest } from './crd-manifest.js';
 export {
   childName,
   COMPONENT_PORTS,
+  CONFIG_HASH_ANNOTATION,
   configMap,
   deployment,
   desiredChildren,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  CONFIG_HASH_ANNOTATION,
   configMap,
   deployment,
   desiredChildren,
@@ -127,6 +128,47 @@ describe('children of a CrashStats resource', () => {
     assert.equal(data('COLLECTOR_THROTTLE_RULES'), '[]');
     assert.equal(data('PROCESSOR_SYMBOLS_URLS'), 'https://symbols.example/');
     assert.equal(data('WEBAPP_TRUST_PROXY'), 'true');
+  });
+
+  it('roll the pods when the configuration changes, and only then', () => {
+    const annotations = (
+      resource: typeof cs,
+      component: 'collector' | 'processor',
+    ) =>
+      at(
+        deployment(resource, component, 1),
+        'spec.template.metadata.annotations',
+      ) as Record<string, string>;
+    const before = annotations(cs, 'collector')[CONFIG_HASH_ANNOTATION];
+    assert.match(before ?? '', /^[0-9a-f]{16}$/);
+    assert.equal(
+      annotations(sampleResource(), 'collector')[CONFIG_HASH_ANNOTATION],
+      before,
+      'stable',
+    );
+    assert.equal(
+      annotations(cs, 'processor')[CONFIG_HASH_ANNOTATION],
+      before,
+      'one configuration for all',
+    );
+    const changed = sampleResource({
+      processor: {
+        ...cs.spec.processor,
+        symbolUrls: ['https://other.example/'],
+      },
+    });
+    assert.notEqual(
+      annotations(changed, 'collector')[CONFIG_HASH_ANNOTATION],
+      before,
+    );
+    // Replicas are not configuration: scaling does not roll the pods.
+    const scaled = sampleResource({
+      webapp: { ...cs.spec.webapp, replicas: 9 },
+    });
+    assert.equal(
+      annotations(scaled, 'collector')[CONFIG_HASH_ANNOTATION],
+      before,
+    );
   });
 
   it('make an Ingress only when asked', () => {
