@@ -1,11 +1,18 @@
 /**
- * Values as Socorro's API writes them: dates as Python's isoformat with
- * microseconds and `+00:00`.
+ * Values as Socorro's API writes them: dates as Python's
+ * `datetime.isoformat()` writes a UTC datetime, the one date format of
+ * every endpoint, Super Search included.
  */
 
-/** `2026-12-03T10:00:00.123000+00:00` for a Date. */
+/**
+ * `2026-12-03T10:00:00.123000+00:00` for a Date, and like Python no
+ * fraction at all when it is zero: `2026-12-03T10:00:00+00:00`.
+ */
 export function isoDate(date: Date): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000+00:00');
+  const seconds = date.toISOString().slice(0, 19);
+  const millis = date.getUTCMilliseconds();
+  const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0')}000`;
+  return `${seconds}${fraction}+00:00`;
 }
 
 /** A copy of a stored document with every Date written as {@link isoDate}. */

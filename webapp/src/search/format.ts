@@ -5,16 +5,8 @@
  * public field names.
  */
 import type { Document } from 'mongodb';
+import { isoDate } from '../api/format.js';
 import type { SearchField } from './fields.js';
-
-/** A UTC date as Python's `datetime.isoformat()` writes it. */
-export function pythonIsoformat(date: Date): string {
-  const text = date.toISOString();
-  const seconds = text.slice(0, 19);
-  const millis = date.getUTCMilliseconds();
-  const fraction = millis === 0 ? '' : `.${String(millis).padStart(3, '0')}000`;
-  return `${seconds}${fraction}+00:00`;
-}
 
 const ISO_TEXT =
   /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]00:?00)?$/i;
@@ -34,7 +26,7 @@ export function normalizeIsoText(text: string): string {
   }
   const parsed = new Date(text);
   return /^\d{4}-\d\d-\d\dT/.test(text) && !Number.isNaN(parsed.getTime())
-    ? pythonIsoformat(parsed)
+    ? isoDate(parsed)
     : text;
 }
 
@@ -44,7 +36,7 @@ export function hitValue(field: SearchField, value: unknown): unknown {
     return null;
   }
   if (value instanceof Date) {
-    return pythonIsoformat(value);
+    return isoDate(value);
   }
   if (field.queryType === 'date' && typeof value === 'string') {
     return normalizeIsoText(value);

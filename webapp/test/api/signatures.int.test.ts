@@ -76,7 +76,7 @@ describe(
         hits: [
           {
             signature: 'OOM | small',
-            first_date: '2026-12-01T12:00:00.000000+00:00',
+            first_date: '2026-12-01T12:00:00+00:00',
             first_build: '20261130000000',
           },
         ],

@@ -6,8 +6,8 @@ import {
   formatHit,
   hitValue,
   normalizeIsoText,
-  pythonIsoformat,
 } from '../../src/search/format.js';
+import { isoDate } from '../../src/api/format.js';
 
 function field(name: string): SearchField {
   const found = findSearchField(name);
@@ -15,21 +15,21 @@ function field(name: string): SearchField {
   return found;
 }
 
-describe('pythonIsoformat', () => {
+describe('isoDate, the one date format of the API', () => {
   it('writes microseconds and the UTC offset', () => {
     assert.equal(
-      pythonIsoformat(new Date('2026-12-03T10:00:00.123Z')),
+      isoDate(new Date('2026-12-03T10:00:00.123Z')),
       '2026-12-03T10:00:00.123000+00:00',
     );
     assert.equal(
-      pythonIsoformat(new Date('2026-12-03T10:00:00.007Z')),
+      isoDate(new Date('2026-12-03T10:00:00.007Z')),
       '2026-12-03T10:00:00.007000+00:00',
     );
   });
 
   it('leaves out a zero fraction, as Python does', () => {
     assert.equal(
-      pythonIsoformat(new Date('2026-12-01T00:00:00Z')),
+      isoDate(new Date('2026-12-01T00:00:00Z')),
       '2026-12-01T00:00:00+00:00',
     );
   });
