@@ -18,12 +18,24 @@ const PROCESSOR_PORT = process.env.PROCESSOR_PORT ?? '8001';
 const WEBAPP_PORT = process.env.WEBAPP_PORT ?? '8080';
 
 /** Starts one component from its TypeScript source as a child process. */
+/**
+ * Starts a component in a process group of its own, so that Ctrl-C in the
+ * terminal reaches this script alone, which then stops each component with
+ * one SIGTERM (a component takes a second signal as "exit now", skipping
+ * its drain). Components still running when this script exits are killed.
+ */
 function startComponent(name: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(
+  const child = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', `${name}/src/main.ts`],
-    { stdio: 'inherit', env },
+    { stdio: 'inherit', env, detached: true },
   );
+  process.on('exit', () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
+  });
+  return child;
 }
 
 async function waitForHeartbeat(
