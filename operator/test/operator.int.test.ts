@@ -4,7 +4,8 @@
  * grants, against a real apiserver and a real NATS server. One leads and
  * reconciles; both answer their health endpoints; the leader's metrics
  * carry controller-runtime's series; the resource gets its children,
- * Events and queue lag; a leader that stops hands over to the other. No
+ * Events and queue lag; a leader that stops hands over to the other at
+ * once, and one that dies hands over when its Lease expires. No
  * request of theirs is forbidden, and the service account cannot do what
  * the operator has no need for.
  */
@@ -523,8 +524,35 @@ describe(
             'spec.replicas',
           ) === 3,
       );
-      other.stop('SIGTERM');
-      assert.equal(await other.exited, 0);
+    });
+
+    it('takes over from a leader that dies, once its Lease expires', async () => {
+      const [leader] = await leaders();
+      assert.ok(leader);
+      const standby = new OperatorProcess(
+        'operator-c',
+        await freePort(),
+        kubeconfig,
+      );
+      processes.push(standby);
+      await eventually(
+        'the standby ready',
+        async () => (await standby.get('/readyz')).status === 200,
+      );
+      assert.equal(await standby.metric('leader_election_master_status'), 0);
+      const killedAt = Date.now();
+      leader.stop('SIGKILL');
+      await leader.exited;
+      await eventually(
+        'the standby to lead',
+        async () =>
+          (await standby.metric('leader_election_master_status')) === 1,
+        15_000,
+      );
+      // The Lease lasts 3 s here; nobody takes it before it expires.
+      assert.ok(Date.now() - killedAt >= 2_500, 'waited for the Lease');
+      standby.stop('SIGTERM');
+      assert.equal(await standby.exited, 0);
     });
 
     it('was never refused a request', () => {
