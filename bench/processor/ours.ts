@@ -35,6 +35,7 @@ const pool = createStackwalkPool({
       paths: values.symbols ? [values.symbols] : [],
       urls: [],
       httpCacheDir: join(tmpdir(), `crashstats-bench-${process.pid}`),
+      httpCacheMaxBytes: 1024 * 1024 * 1024,
       cacheBytes: 512 * 1024 * 1024,
       httpTimeoutMs: 10_000,
       missTtlMs: 300_000,

@@ -83,6 +83,15 @@ export const processorConfigSchema = z.object({
     .describe(
       'Disk cache for symbol files fetched over HTTP (empty: a temporary folder).',
     ),
+  PROCESSOR_SYMBOLS_DISK_CACHE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(2 * 1024 * 1024 * 1024)
+    .describe(
+      'Bound of the disk cache of symbol files fetched over HTTP, in bytes; ' +
+        'the least recently used files go first.',
+    ),
   PROCESSOR_SYMBOLS_CACHE_BYTES: z.coerce
     .number()
     .int()

@@ -37,6 +37,7 @@ export function createEngineRules(
         httpCacheDir:
           config.PROCESSOR_SYMBOLS_CACHE_DIR ||
           join(tmpdir(), `crashstats-symbols-${process.pid}`),
+        httpCacheMaxBytes: config.PROCESSOR_SYMBOLS_DISK_CACHE_BYTES,
         cacheBytes: config.PROCESSOR_SYMBOLS_CACHE_BYTES,
         httpTimeoutMs: config.PROCESSOR_SYMBOLS_HTTP_TIMEOUT_MS,
         missTtlMs: config.PROCESSOR_SYMBOLS_MISS_TTL_MS,

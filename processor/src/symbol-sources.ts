@@ -22,6 +22,8 @@ export interface SymbolSettings {
   readonly urls: readonly string[];
   /** Disk cache of files fetched over HTTP. */
   readonly httpCacheDir: string;
+  /** Bound of that disk cache, in bytes, shared by the servers. */
+  readonly httpCacheMaxBytes: number;
   /** Memory bound of the parsed-table cache, in bytes. */
   readonly cacheBytes: number;
   /** How long a definitive miss is remembered. */
@@ -51,6 +53,9 @@ export function createSymbolSupplier(
         baseUrl,
         // One folder per server, so two servers never share cached files.
         cacheDir: `${settings.httpCacheDir}/${i}`,
+        cacheMaxBytes: Math.floor(
+          settings.httpCacheMaxBytes / settings.urls.length,
+        ),
         timeoutMs: settings.httpTimeoutMs,
         onEvent,
       }),

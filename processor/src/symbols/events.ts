@@ -39,6 +39,13 @@ export type SymbolEvent =
       readonly source: string;
       readonly message: string;
     }
+  /** An HTTP source's disk cache went over its bound and was pruned. */
+  | {
+      readonly type: 'disk-cache-pruned';
+      readonly source: string;
+      readonly removedFiles: number;
+      readonly removedBytes: number;
+    }
   /** A symbol file was parsed. */
   | {
       readonly type: 'parse';

@@ -1,12 +1,21 @@
 /**
  * An HTTP symbol server in symbol-server layout
  * (`<base URL>/<debug file>/<DEBUG ID>/<name>.sym`), with a disk cache of
- * downloaded files and a memory cache of recent misses, so a module without
- * symbols is not requested again for every crash.
+ * downloaded files (kept under a size bound, least recently used going
+ * first; see disk-cache.ts) and a memory cache of recent misses, so a
+ * module without symbols is not requested again for every crash.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  readFile,
+  rename,
+  rm,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { pruneToSize } from './disk-cache.js';
 import { emitSymbolEvent, type SymbolEventListener } from './events.js';
 import type { SymbolKey } from '@crashstats/common';
 import type { SymbolFetchResult, SymbolSource } from './supplier.js';
@@ -22,6 +31,8 @@ export interface HttpSymbolSourceOptions {
   readonly baseUrl: string;
   /** Folder keeping downloaded files in symbol-server layout; none if unset. */
   readonly cacheDir?: string;
+  /** Bound of that folder, in bytes (default 2 GiB). */
+  readonly cacheMaxBytes?: number;
   /** Time allowed for one request, body included (default 30 s). */
   readonly timeoutMs?: number;
   /** How long a 404 is remembered (default 1 hour; 0 disables). */
@@ -45,6 +56,8 @@ export class HttpSymbolSource implements SymbolSource {
   // forgets them. See docs/limitations.md.
   private readonly misses = new Map<string, number>();
   private readonly now: () => number;
+  /** Bytes written since the folder was last measured; the first write measures it. */
+  private writtenSincePrune = Number.POSITIVE_INFINITY;
 
   constructor(private readonly options: HttpSymbolSourceOptions) {
     const base = new URL(options.baseUrl);
@@ -160,6 +173,9 @@ export class HttpSymbolSource implements SymbolSource {
     }
     try {
       const data = await readFile(path);
+      // Recently used files are the last the pruning removes.
+      const now = new Date(this.now());
+      await utimes(path, now, now).catch(() => undefined);
       return { kind: 'found', data, location: path, fromDiskCache: true };
     } catch {
       return undefined;
@@ -177,6 +193,8 @@ export class HttpSymbolSource implements SymbolSource {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(temp, data);
       await rename(temp, path);
+      this.writtenSincePrune += data.byteLength;
+      await this.pruneWhenDue();
     } catch (err) {
       await rm(temp, { force: true }).catch(() => undefined);
       emitSymbolEvent(this.options.onEvent, {
@@ -184,6 +202,29 @@ export class HttpSymbolSource implements SymbolSource {
         module: key.id,
         source: this.name,
         message: `disk cache: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  }
+
+  /**
+   * Measures the folder after the first write and after every tenth of
+   * the bound written since, and prunes it when it is over. A download
+   * waits for this, which is short next to the download itself.
+   */
+  private async pruneWhenDue(): Promise<void> {
+    const dir = this.options.cacheDir;
+    const max = this.options.cacheMaxBytes ?? 2 * 1024 * 1024 * 1024;
+    if (dir === undefined || this.writtenSincePrune < max / 10) {
+      return;
+    }
+    this.writtenSincePrune = 0;
+    const result = await pruneToSize(dir, max, this.now());
+    if (result.removedFiles > 0) {
+      emitSymbolEvent(this.options.onEvent, {
+        type: 'disk-cache-pruned',
+        source: this.name,
+        removedFiles: result.removedFiles,
+        removedBytes: result.removedBytes,
       });
     }
   }

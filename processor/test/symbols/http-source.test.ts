@@ -66,6 +66,10 @@ describe(
           res.end();
           return;
         }
+        if (url.includes('/big-')) {
+          res.writeHead(200).end('z'.repeat(1000));
+          return;
+        }
         if (url.includes('/huge.so/')) {
           res
             .writeHead(200, { 'content-length': '5000' })
@@ -240,6 +244,50 @@ describe(
         baseUrl: `http://127.0.0.1:${port}/`,
       }).fetch(key('libapp.so'));
       assert.equal(r.kind, 'error');
+    });
+
+    it('keeps the disk cache under its bound, least recently used first', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'sym-http-bounded-'));
+      // Cache hits stamp files with this clock, an hour ahead of the disk's.
+      let clock = Date.now() + 3_600_000;
+      const events: SymbolEvent[] = [];
+      const source = new HttpSymbolSource({
+        baseUrl: base,
+        cacheDir: dir,
+        cacheMaxBytes: 2500,
+        now: () => (clock += 1000),
+        onEvent: (e) => events.push(e),
+      });
+      const file = (name: string) => join(dir, name, ID, `${name}.sym`);
+      try {
+        await source.fetch(key('big-1.so'));
+        await source.fetch(key('big-2.so'));
+        assert.equal(events.length, 0, 'under the bound: nothing pruned');
+        const hit = await source.fetch(key('big-1.so'));
+        assert.ok(hit.kind === 'found' && hit.fromDiskCache === true);
+        await source.fetch(key('big-3.so'));
+        assert.equal(
+          existsSync(file('big-2.so')),
+          false,
+          'the least recently used went',
+        );
+        assert.equal(
+          existsSync(file('big-1.so')),
+          true,
+          'a file just read stays',
+        );
+        assert.equal(existsSync(file('big-3.so')), true, 'the new file stays');
+        assert.deepEqual(events, [
+          {
+            type: 'disk-cache-pruned',
+            source: source.name,
+            removedFiles: 1,
+            removedBytes: 1000,
+          },
+        ]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it('serves a supplier after a local miss, and discards a corrupt download', async () => {
