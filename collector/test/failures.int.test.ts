@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { readMetric } from '@crashstats/common';
+import { eventually } from '@crashstats/testkit';
 import {
   crashIdOf,
   dumpPart,
-  eventually,
   multipart,
   startHarness,
   submit,
@@ -58,16 +58,23 @@ describe('when a dependency is down', { timeout: 120_000 }, () => {
     );
 
     await h.nats.start();
-    await eventually(async () => {
-      await h.collector.sweeper.sweep();
-      return (await h.rawCrash(crashId))?.queued === true;
-    }, 20_000);
+    await eventually(
+      'the sweeper to queue the crash',
+      async () => {
+        await h.collector.sweeper.sweep();
+        return (await h.rawCrash(crashId))?.queued === true;
+      },
+      { timeoutMs: 20_000 },
+    );
     assert.deepEqual(
       (await h.queuedCrashIds()).filter((id) => id === crashId),
       [crashId],
       'published exactly once',
     );
-    await eventually(async () => (await heartbeat(h)).status === 200);
+    await eventually(
+      'the heartbeat healthy again',
+      async () => (await heartbeat(h)).status === 200,
+    );
   });
 
   it('a crash swept twice is on the stream once', async () => {
@@ -114,7 +121,11 @@ describe('when a dependency is down', { timeout: 120_000 }, () => {
     } finally {
       await h.mongo.start();
     }
-    await eventually(async () => (await heartbeat(h)).status === 200, 20_000);
+    await eventually(
+      'the heartbeat healthy again',
+      async () => (await heartbeat(h)).status === 200,
+      { timeoutMs: 20_000 },
+    );
     crashIdOf(await submit(h.url, crash()));
   });
 });

@@ -21,6 +21,7 @@ import {
   publishToQueue,
 } from '@crashstats/common';
 import {
+  eventually,
   startKube,
   startNats,
   type KubeControlPlane,
@@ -61,16 +62,12 @@ describe(
     /** Milliseconds until the processor Deployment has `want` replicas. */
     const waitFor = async (want: number, timeoutMs: number) => {
       const started = Date.now();
-      for (;;) {
-        if ((await replicas()) === want) {
-          return Date.now() - started;
-        }
-        assert.ok(
-          Date.now() - started < timeoutMs,
-          `${want} replicas within ${timeoutMs} ms (now ${await replicas()})`,
-        );
-        await sleep(100);
-      }
+      await eventually(
+        `${want} processor replicas`,
+        async () => (await replicas()) === want,
+        { timeoutMs, detail: async () => `now ${await replicas()}` },
+      );
+      return Date.now() - started;
     };
     const publish = async (count: number) => {
       const js = jetstream(nc);

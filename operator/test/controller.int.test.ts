@@ -6,10 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '@crashstats/common';
-import { startKube, type KubeControlPlane } from '@crashstats/testkit';
+import {
+  eventually,
+  startKube,
+  type KubeControlPlane,
+} from '@crashstats/testkit';
 import { CrashStatsController } from '../src/controller.js';
 import {
   CRASHSTATS_API_VERSION,
@@ -28,17 +31,6 @@ describe('the controller on a real apiserver', { timeout: 240_000 }, () => {
   let kube: KubeControlPlane;
   let controller: CrashStatsController;
 
-  const eventually = async (
-    what: string,
-    check: () => Promise<boolean>,
-    timeoutMs = 20_000,
-  ) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      assert.ok(Date.now() < deadline, `${what} within ${timeoutMs} ms`);
-      await sleep(100);
-    }
-  };
   const deployment = async (name: string) => {
     const res = await kube.request(`${DEPLOYMENTS}/${name}`);
     return res.status === 200 ? res.body : undefined;
@@ -151,7 +143,7 @@ describe('the controller on a real apiserver', { timeout: 240_000 }, () => {
       await eventually(
         `${path} back`,
         async () => (await kube.request(path)).status === 200,
-        5_000,
+        { timeoutMs: 5_000 },
       );
     }
   });
@@ -164,7 +156,7 @@ describe('the controller on a real apiserver', { timeout: 240_000 }, () => {
     await eventually(
       'the children of a resource made after the restart',
       async () => (await deployment('beta-webapp')) !== undefined,
-      60_000,
+      { timeoutMs: 60_000 },
     );
   });
 });

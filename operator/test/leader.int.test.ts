@@ -3,7 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '@crashstats/common';
-import { startKube, type KubeControlPlane } from '@crashstats/testkit';
+import {
+  eventually,
+  startKube,
+  type KubeControlPlane,
+} from '@crashstats/testkit';
 import { LeaderElector } from '../src/leader.js';
 
 describe('leader election on a real Lease', { timeout: 120_000 }, () => {
@@ -44,18 +48,6 @@ describe('leader election on a real Lease', { timeout: 120_000 }, () => {
     });
   }
 
-  const eventually = async (
-    what: string,
-    check: () => boolean,
-    timeoutMs = 10_000,
-  ) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!check()) {
-      assert.ok(Date.now() < deadline, what);
-      await sleep(50);
-    }
-  };
-
   it('lets one of two candidates lead, and the other take over when it leaves', async () => {
     const events: string[] = [];
     // A long lease: a takeover within seconds can only come from the release.
@@ -73,7 +65,9 @@ describe('leader election on a real Lease', { timeout: 120_000 }, () => {
     const [leader, other] = a.isLeader ? [a, b] : [b, a];
     await leader.stop();
     // Released: the other takes it at its next try, well before expiry.
-    await eventually('the other to lead', () => other.isLeader, 5000);
+    await eventually('the other to lead', () => other.isLeader, {
+      timeoutMs: 5000,
+    });
     await other.stop();
     assert.equal(events.filter((e) => e.endsWith('leads')).length, 2);
   });
@@ -89,7 +83,7 @@ describe('leader election on a real Lease', { timeout: 120_000 }, () => {
     assert.equal(b.isLeader, false, 'b waits while a renews');
     const died = Date.now();
     await a.stop(false);
-    await eventually('b to lead', () => b.isLeader, 10_000);
+    await eventually('b to lead', () => b.isLeader, { timeoutMs: 10_000 });
     const waited = Date.now() - died;
     assert.ok(
       waited >= 2500,

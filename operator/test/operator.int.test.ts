@@ -19,6 +19,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
+  eventually,
   freePort,
   helmBinary,
   LOOPBACK,
@@ -144,27 +145,19 @@ describe(
     let serviceAccount: string;
     const processes: OperatorProcess[] = [];
 
-    const eventually = async <T>(
+    /** Waits as testkit's eventually does, failing with each process's log. */
+    const eventuallyLogged = <T>(
       what: string,
       check: () => Promise<T | undefined | false>,
       timeoutMs = 30_000,
-    ): Promise<T> => {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await check();
-        if (value !== undefined && value !== false) {
-          return value;
-        }
-        const logs = processes.map(
-          (p) => `--- ${p.name}\n${p.lines.slice(-20).join('\n')}`,
-        );
-        assert.ok(
-          Date.now() < deadline,
-          `${what} within ${timeoutMs} ms\n${logs.join('\n')}`,
-        );
-        await sleep(100);
-      }
-    };
+    ): Promise<T> =>
+      eventually(what, check, {
+        timeoutMs,
+        detail: () =>
+          processes
+            .map((p) => `--- ${p.name}\n${p.lines.slice(-20).join('\n')}`)
+            .join('\n'),
+      });
     const ok = async (path: string, body: unknown) => {
       const res = await kube.request(path, { method: 'POST', body });
       assert.ok(
@@ -267,7 +260,7 @@ describe(
           'current-context': 'operator',
         }),
       );
-      await eventually(
+      await eventuallyLogged(
         'the resource endpoint',
         async () => (await kube.request(RESOURCES)).status === 200,
       );
@@ -353,13 +346,13 @@ describe(
         processes.push(new OperatorProcess(name, await freePort(), kubeconfig));
       }
       for (const p of processes) {
-        await eventually(
+        await eventuallyLogged(
           `${p.name} ready`,
           async () => (await p.get('/readyz')).status === 200,
         );
         assert.equal((await p.get('/healthz')).status, 200);
       }
-      const leading = await eventually('one leader', async () => {
+      const leading = await eventuallyLogged('one leader', async () => {
         const found = await leaders();
         return found.length === 1 ? found : undefined;
       });
@@ -396,7 +389,7 @@ describe(
         'crontasks',
         'webapp',
       ]) {
-        await eventually(
+        await eventuallyLogged(
           `the ${component} Deployment`,
           async () =>
             (
@@ -406,7 +399,7 @@ describe(
             ).status === 200,
         );
       }
-      const status = await eventually(
+      const status = await eventuallyLogged(
         'the status with the queue lag',
         async () => {
           const res = await kube.request(`${RESOURCES}/prod`);
@@ -428,7 +421,7 @@ describe(
         [degraded?.status, degraded?.reason],
         ['False', 'ChildrenApplied'],
       );
-      const events = await eventually('an Applied event', async () => {
+      const events = await eventuallyLogged('an Applied event', async () => {
         const res = await kube.request(`/api/v1/namespaces/${NS}/events`);
         const items = (
           res.body as {
@@ -467,11 +460,14 @@ describe(
       const [leader] = await leaders();
       assert.ok(leader);
       const adds = () => leader.metric('workqueue_adds_total');
-      const settled = await eventually('the queue to settle', async () => {
-        const before = await adds();
-        await sleep(1000);
-        return before === (await adds()) ? before : undefined;
-      });
+      const settled = await eventuallyLogged(
+        'the queue to settle',
+        async () => {
+          const before = await adds();
+          await sleep(1000);
+          return before === (await adds()) ? before : undefined;
+        },
+      );
       const statusWrite = await kube.request(`${RESOURCES}/prod/status`, {
         method: 'PATCH',
         contentType: 'application/merge-patch+json',
@@ -488,7 +484,7 @@ describe(
         body: { spec: { webapp: { replicas: 4 } } },
       });
       assert.equal(specWrite.status, 200);
-      await eventually(
+      await eventuallyLogged(
         'a new generation to be queued',
         async () => ((await adds()) ?? 0) > (settled ?? 0),
       );
@@ -501,7 +497,7 @@ describe(
       leader.stop('SIGTERM');
       assert.equal(await leader.exited, 0, 'a clean stop');
       // The stopping leader released the Lease: no need to wait for it to expire.
-      await eventually(
+      await eventuallyLogged(
         'the other replica to lead',
         async () => (await other.metric('leader_election_master_status')) === 1,
         10_000,
@@ -512,7 +508,7 @@ describe(
         body: { spec: { collector: { replicas: 3 } } },
       });
       assert.equal(edited.status, 200);
-      await eventually(
+      await eventuallyLogged(
         'the new leader to apply the edit',
         async () =>
           at(
@@ -535,7 +531,7 @@ describe(
         kubeconfig,
       );
       processes.push(standby);
-      await eventually(
+      await eventuallyLogged(
         'the standby ready',
         async () => (await standby.get('/readyz')).status === 200,
       );
@@ -543,7 +539,7 @@ describe(
       const killedAt = Date.now();
       leader.stop('SIGKILL');
       await leader.exited;
-      await eventually(
+      await eventuallyLogged(
         'the standby to lead',
         async () =>
           (await standby.metric('leader_election_master_status')) === 1,

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readMetric, type Registry } from '@crashstats/common';
-import { eventually, startHarness, type Harness } from './support/harness.js';
+import { eventually } from '@crashstats/testkit';
+import { startHarness, type Harness } from './support/harness.js';
 import { sampleDump } from './support/minidump-sample.js';
 import {
   SAMPLE_FUNCTION,
@@ -35,12 +36,11 @@ async function processDump(h: Harness, dump: Buffer) {
     { upload_file_minidump: dump },
   );
   await h.enqueue('standard', crashId);
-  await eventually(
-    async () => (await h.processed(crashId)) !== null,
-    30_000,
+  return eventually(
     `crash ${crashId} processed`,
+    async () => (await h.processed(crashId)) ?? undefined,
+    { timeoutMs: 30_000 },
   );
-  return (await h.processed(crashId))!;
 }
 
 describe('configured engines', { timeout: 120_000 }, () => {

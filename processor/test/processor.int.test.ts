@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { readMetric } from '@crashstats/common';
 import type { Rule } from '../src/rules/rule.js';
-import { eventually, startHarness, type Harness } from './support/harness.js';
+import { eventually } from '@crashstats/testkit';
+import { startHarness, type Harness } from './support/harness.js';
 
 describe('processor on real NATS and MongoDB', { timeout: 60_000 }, () => {
   let h: Harness;
@@ -40,7 +41,10 @@ describe('processor on real NATS and MongoDB', { timeout: 60_000 }, () => {
       'Add-ons': 'a%40b:1.0,c:2',
     });
     await h.enqueue('standard', crashId);
-    await eventually(async () => (await h.processed(crashId)) !== null);
+    await eventually(
+      'the crash processed',
+      async () => (await h.processed(crashId)) !== null,
+    );
     const p = (await h.processed(crashId))!;
     assert.equal(p.uuid, crashId);
     assert.equal(p.product, 'Firefox');
@@ -62,15 +66,19 @@ describe('processor on real NATS and MongoDB', { timeout: 60_000 }, () => {
       "ruleset 'default' rule 'always_fails' failed: RangeError",
     );
     assert.equal((p.processor_history as string[]).length, 1);
-    await eventually(async () => (await h.lag()) === 0);
+    await eventually('the queue drained', async () => (await h.lag()) === 0);
   });
 
   it('keeps earlier runs in the history and counts the signature once', async () => {
     const crashId = await h.storeCrash({ ProductName: 'Thunderbird' });
     await h.enqueue('standard', crashId);
-    await eventually(async () => (await h.processed(crashId)) !== null);
+    await eventually(
+      'the crash processed',
+      async () => (await h.processed(crashId)) !== null,
+    );
     await h.enqueue('reprocess', `${crashId}:regenerate_signature`);
     await eventually(
+      'a second run in the history',
       async () =>
         ((await h.processed(crashId))?.processor_history as string[]).length ===
         2,
@@ -89,7 +97,7 @@ describe('processor on real NATS and MongoDB', { timeout: 60_000 }, () => {
   it('drops test messages and crash ids without a raw crash', async () => {
     await h.enqueue('standard', 'test');
     await h.enqueue('priority', 'de1bb258-cbbf-4589-a673-34f800160918');
-    await eventually(async () => (await h.lag()) === 0);
+    await eventually('the queue drained', async () => (await h.lag()) === 0);
     assert.equal(
       await h.processed('de1bb258-cbbf-4589-a673-34f800160918'),
       null,
@@ -122,8 +130,9 @@ describe('processor failure handling', { timeout: 60_000 }, () => {
     );
     await h.enqueue('standard', crashId);
     await eventually(
+      'the crash recorded as failed',
       async () => (await h.processed(crashId))?.success === false,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     const doc = (await h.processed(crashId))!;
     assert.match(
@@ -136,6 +145,6 @@ describe('processor failure handling', { timeout: 60_000 }, () => {
       }),
       1,
     );
-    await eventually(async () => (await h.lag()) === 0);
+    await eventually('the queue drained', async () => (await h.lag()) === 0);
   });
 });

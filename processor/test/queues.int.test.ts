@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CrashQueue } from '@crashstats/common';
 import type { Rule } from '../src/rules/rule.js';
-import { eventually, startHarness, type Harness } from './support/harness.js';
+import { eventually } from '@crashstats/testkit';
+import { startHarness, type Harness } from './support/harness.js';
 
 const SHARE = 4;
 const COUNTS: Readonly<Record<CrashQueue, number>> = {
@@ -58,9 +59,9 @@ describe('queue order', { timeout: 60_000 }, () => {
   it('takes priority first, gives reprocess a share, and processes everything once', async () => {
     const total = COUNTS.priority + COUNTS.standard + COUNTS.reprocess;
     await eventually(
-      async () => (await h.countProcessed()) === total,
-      30_000,
       'every crash processed',
+      async () => (await h.countProcessed()) === total,
+      { timeoutMs: 30_000 },
     );
     console.log(`queue order: ${order.join(' ')}`);
     assert.equal(order.length, total, order.join(' '));

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { Collections } from '@crashstats/common';
-import { eventually, startHarness, type Harness } from './support/harness.js';
+import { eventually } from '@crashstats/testkit';
+import { startHarness, type Harness } from './support/harness.js';
 
 describe(
   'processor killed in the middle of a batch',
@@ -34,9 +35,9 @@ describe(
       };
       const first = h.spawnProcessor(settings);
       await eventually(
-        async () => (await h.countProcessed()) >= 20,
-        30_000,
         'first crashes processed',
+        async () => (await h.countProcessed()) >= 20,
+        { timeoutMs: 30_000 },
       );
       first.kill('SIGKILL');
       await once(first, 'exit');
@@ -50,15 +51,13 @@ describe(
       // Messages the killed process held come back after their ack wait;
       // until then the restarted processor works through the rest.
       await eventually(
-        async () => (await h.countProcessed()) === total,
-        60_000,
         'all processed',
+        async () => (await h.countProcessed()) === total,
+        { timeoutMs: 60_000 },
       );
-      await eventually(
-        async () => (await h.lag()) === 0,
-        60_000,
-        'queue drained',
-      );
+      await eventually('queue drained', async () => (await h.lag()) === 0, {
+        timeoutMs: 60_000,
+      });
       second.kill('SIGTERM');
       await once(second, 'exit');
 

@@ -11,14 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ProcessedCrashDocument } from '@crashstats/common';
-import { freePort } from '@crashstats/testkit';
+import { eventually, freePort } from '@crashstats/testkit';
 import { corpusFile, corpusRoot, corpusSkip } from './minidump/corpus.js';
-import {
-  eventually,
-  repoRoot,
-  startHarness,
-  type Harness,
-} from './support/harness.js';
+import { repoRoot, startHarness, type Harness } from './support/harness.js';
 import { sampleDump } from './support/minidump-sample.js';
 import {
   SAMPLE_FUNCTION,
@@ -59,15 +54,12 @@ describe('collector → stream → processor', { timeout: 120_000 }, () => {
   let collector: ChildProcess;
   let url: string;
   let symbolsDir: string;
-  const processedWithin = async (crashId: string) => {
-    let doc: ProcessedCrashDocument | null = null;
-    await eventually(
-      async () => (doc = await h.processed(crashId)) !== null,
-      30_000,
+  const processedWithin = (crashId: string) =>
+    eventually(
       `crash ${crashId} processed`,
+      async () => (await h.processed(crashId)) ?? undefined,
+      { timeoutMs: 30_000 },
     );
-    return doc!;
-  };
 
   before(async () => {
     h = await startHarness();
@@ -96,11 +88,11 @@ describe('collector → stream → processor', { timeout: 120_000 }, () => {
       PROCESSOR_WORKERS: '1',
     });
     await eventually(
+      'collector up',
       async () =>
         (await fetch(`${url}/__lbheartbeat__`).catch(() => undefined))?.ok ===
         true,
-      30_000,
-      'collector up',
+      { timeoutMs: 30_000 },
     );
   });
 

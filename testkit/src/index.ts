@@ -15,6 +15,8 @@ export {
   redisServerBinary,
   servicesCacheDir,
 } from './binaries.js';
+export { eventually } from './eventually.js';
+export type { EventuallyOptions } from './eventually.js';
 export { LOOPBACK, freePort } from './free-port.js';
 export { DEFAULT_KUBE_CONTROLLERS, startKube } from './kube.js';
 export type {

@@ -6,11 +6,11 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 import {
   acceptsConnections,
+  eventually,
   helmBinary,
   startKube,
   type KubeControlPlane,
@@ -93,24 +93,8 @@ async function createConfigMap(
   );
 }
 
-/** Polls `check` until it returns a value, or fails after `timeoutMs`. */
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      assert.fail(`${what}: not seen within ${timeoutMs / 1000} s`);
-    }
-    await sleep(250);
-  }
-}
+/** The controller manager works at its own pace: give it a minute and a half. */
+const CONTROLLERS = { timeoutMs: 90_000, intervalMs: 250 };
 
 /** A GET with Node's https client alone: the CA plus optional client pair. */
 async function rawGet(
@@ -225,10 +209,14 @@ void test(
       await kube.request(`${configmaps}/owner`, { method: 'DELETE' }),
       200,
     );
-    await eventually('child ConfigMap removed', async () => {
-      const child = await kube.request(`${configmaps}/child`);
-      return child.status === 404 ? true : undefined;
-    });
+    await eventually(
+      'child ConfigMap removed',
+      async () => {
+        const child = await kube.request(`${configmaps}/child`);
+        return child.status === 404;
+      },
+      CONTROLLERS,
+    );
 
     const labels = { app: 'collector' };
     const deployment = await callForObject(
@@ -265,16 +253,21 @@ void test(
           ),
         );
       },
+      CONTROLLERS,
     );
-    await eventually('Pod of the ReplicaSet', async () => {
-      const list = await kube.request(`/api/v1/namespaces/${namespace}/pods`);
-      expectStatus(list, 200);
-      return (list.body as KubeList).items.find((item) =>
-        item.metadata.ownerReferences?.some(
-          (ref) => ref.uid === replicaSet.metadata.uid,
-        ),
-      );
-    });
+    await eventually(
+      'Pod of the ReplicaSet',
+      async () => {
+        const list = await kube.request(`/api/v1/namespaces/${namespace}/pods`);
+        expectStatus(list, 200);
+        return (list.body as KubeList).items.find((item) =>
+          item.metadata.ownerReferences?.some(
+            (ref) => ref.uid === replicaSet.metadata.uid,
+          ),
+        );
+      },
+      CONTROLLERS,
+    );
   },
 );
 

@@ -3,11 +3,11 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
 import {
   acceptsConnections,
+  eventually,
   ferretdbBinary,
   freePort,
   natsServerBinary,
@@ -36,14 +36,26 @@ function nodeScript(source: string): {
   };
 }
 
-/** Waits until `check` holds, for at most `ms`. */
-async function eventually(check: () => Promise<boolean>, ms = 3000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    assert.ok(Date.now() < deadline, 'condition not met in time');
-    await sleep(50);
-  }
-}
+void test('eventually: returns what the check first gives', async () => {
+  let calls = 0;
+  const value = await eventually(
+    'the third call',
+    () => (++calls === 3 ? { calls } : false),
+    { intervalMs: 1 },
+  );
+  assert.deepEqual(value, { calls: 3 });
+});
+
+void test('eventually: fails naming what it waited for, with the detail', async () => {
+  await assert.rejects(
+    eventually('a port to close', () => undefined, {
+      timeoutMs: 50,
+      intervalMs: 5,
+      detail: () => 'last seen: open',
+    }),
+    /^Error: a port to close: not seen within 50 ms\nlast seen: open$/,
+  );
+});
 
 void test('freePort: returns a port nothing listens on', async () => {
   const port = await freePort();
@@ -187,7 +199,11 @@ void test(
       port: number;
       dataDir: string;
     };
-    await eventually(async () => !(await acceptsConnections(port)));
+    await eventually(
+      'the port closed',
+      async () => !(await acceptsConnections(port)),
+      { timeoutMs: 3000 },
+    );
     assert.equal(existsSync(dataDir), false);
   },
 );

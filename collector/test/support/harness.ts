@@ -293,17 +293,3 @@ export function crashIdOf(reply: Reply): string {
   }
   return m[1]!;
 }
-
-/** Waits until `check` returns true, polling. */
-export async function eventually(
-  check: () => Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`condition not met within ${timeoutMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -59,8 +59,9 @@ export function replaceEnclosedGroups(
 }
 
 /**
- * Collapses C++ template arguments to `<T>`. Kept as they are: `<name
- * omitted>`, groups mentioning ` as ` or ` in ` (`<unknown in foo.dll>`), the
+ * Collapses C++ template arguments to `<T>`. Kept as they are:
+ * `<name omitted>`, groups mentioning ` as ` or ` in `
+ * (`<unknown in foo.dll>`), the
  * brackets of `operator<`-style names; `IPC::ParamTraits<...>` keeps one
  * level, itself collapsed.
  */

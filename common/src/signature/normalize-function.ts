@@ -34,8 +34,9 @@ function finish(name: string, line: unknown, lineNumbers: RegExp): string {
 
 /**
  * Normalizes a C/C++ function name: drops qualifiers, keywords and the return
- * type (except for `::operator` names), rewrites `` `anonymous namespace' ``
- * to `(anonymous namespace)` and lambda numbers `::$_12::` to `::$::`,
+ * type (except for `::operator` names), rewrites the quoted anonymous
+ * namespace (a backtick, `anonymous namespace`, an apostrophe) to
+ * `(anonymous namespace)` and lambda numbers `::$_12::` to `::$::`,
  * collapses templates to `<T>`, drops argument lists and `[clone .cold.N]`.
  *
  * @param name - the frame's function

@@ -190,19 +190,4 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
-/** Waits until `check` returns true, polling. */
-export async function eventually(
-  check: () => Promise<boolean>,
-  timeoutMs = 15_000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`${what} not met within ${timeoutMs} ms`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export { jetstreamManager };
