@@ -23,7 +23,6 @@ export interface CollectorAppDeps extends SubmitDeps {
 /** Creates the collector app: POST /submit plus the Dockerflow endpoints. */
 export function createCollectorApp(deps: CollectorAppDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
   app.silent = true;
 
   app.use(
