@@ -122,6 +122,21 @@ export function configMap(cs: CrashStatsResource): Manifest {
  */
 export const CONFIG_HASH_ANNOTATION = 'crashstats.dev/config-hash';
 
+/**
+ * Pod-template annotation holding the resourceVersion of the MongoDB
+ * Secret: pods read the URL from it only when they start, so a rotated
+ * Secret changes the template and the Deployments roll their pods. Only
+ * the version is written, never anything derived from the Secret's data.
+ */
+export const MONGODB_SECRET_VERSION_ANNOTATION =
+  'crashstats.dev/mongodb-secret-version';
+
+/**
+ * The MongoDB Secret's version to stamp on each component's pod template;
+ * a component without one gets no annotation.
+ */
+export type SecretVersions = Partial<Record<Component, string>>;
+
 function configHash(cs: CrashStatsResource): string {
   const data = configMap(cs).data as Record<string, string>;
   const sorted = Object.keys(data)
@@ -180,12 +195,14 @@ function container(
 /**
  * One component's Deployment. The processor's replica count is the one
  * the autoscaler chose (`processorReplicas`); the operator is the only
- * writer of it.
+ * writer of it. `secretVersion` is the MongoDB Secret's version for the
+ * pod template (see MONGODB_SECRET_VERSION_ANNOTATION).
  */
 export function deployment(
   cs: CrashStatsResource,
   component: Component,
   processorReplicas: number,
+  secretVersion?: string,
 ): Manifest {
   const replicas =
     component === 'processor' ? processorReplicas : cs.spec[component].replicas;
@@ -200,7 +217,12 @@ export function deployment(
       template: {
         metadata: {
           labels: { ...labels(cs, component), ...selector },
-          annotations: { [CONFIG_HASH_ANNOTATION]: configHash(cs) },
+          annotations: {
+            [CONFIG_HASH_ANNOTATION]: configHash(cs),
+            ...(secretVersion === undefined
+              ? {}
+              : { [MONGODB_SECRET_VERSION_ANNOTATION]: secretVersion }),
+          },
         },
         spec: {
           automountServiceAccountToken: false,
@@ -306,6 +328,7 @@ export function disruptionBudget(
 export function desiredChildren(
   cs: CrashStatsResource,
   processorReplicas: number,
+  secretVersions: SecretVersions = {},
 ): Manifest[] {
   const components: Component[] = [
     'collector',
@@ -315,7 +338,9 @@ export function desiredChildren(
   ];
   const out: Manifest[] = [configMap(cs)];
   for (const component of components) {
-    out.push(deployment(cs, component, processorReplicas));
+    out.push(
+      deployment(cs, component, processorReplicas, secretVersions[component]),
+    );
   }
   for (const component of SERVED) {
     out.push(service(cs, component));

@@ -19,9 +19,11 @@ export {
   desiredChildren,
   disruptionBudget,
   ingress,
+  MONGODB_SECRET_VERSION_ANNOTATION,
   selectorLabels,
   service,
 } from './children.js';
+export type { SecretVersions } from './children.js';
 export { COMPONENTS } from './resource.js';
 export type {
   Component,

@@ -8,6 +8,13 @@
  * with it through their owner references. An Ingress the resource no
  * longer asks for is deleted.
  *
+ * The pods read the MongoDB URL from its Secret when they start, so the
+ * Secret's resourceVersion goes on their pod templates: a rotated Secret
+ * rolls the pods at the next reconcile (the controller's resync, every
+ * minute by default). While the Secret is missing or lacks its key, each
+ * Deployment keeps the version it has, so a deleted Secret does not roll
+ * running pods into ones that cannot start.
+ *
  * The status says in plain words what is wrong: a missing MongoDB Secret
  * or key, or a child the apiserver refused (with its message), makes
  * Degraded true. A refused child also fails the reconcile, so the
@@ -24,7 +31,12 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { childName, desiredChildren } from './children.js';
+import {
+  childName,
+  desiredChildren,
+  MONGODB_SECRET_VERSION_ANNOTATION,
+  type SecretVersions,
+} from './children.js';
 import {
   CRASHSTATS_GROUP,
   CRASHSTATS_PLURAL,
@@ -126,31 +138,78 @@ export interface ReconcileInput {
   readonly now?: Date;
 }
 
-/** Why the MongoDB Secret cannot be used, or undefined when it can. */
-async function secretProblem(
+/**
+ * The MongoDB Secret as the pods will see it: its resourceVersion when it
+ * has the key, or why it cannot be used.
+ */
+async function readMongoSecret(
   clients: ReconcileClients,
   cs: CrashStatsResource,
-): Promise<string | undefined> {
+): Promise<{ version: string } | { problem: string }> {
+  // LIMITATION: the operator reads this Secret, it does not watch it, so a
+  // rotation is seen at the next resync, and a change to any of its keys
+  // rolls the pods (docs/limitations.md).
   const { name, key } = cs.spec.mongodb.urlSecretRef;
   const namespace = cs.metadata.namespace;
   try {
     const secret = await clients.core.readNamespacedSecret({ name, namespace });
     if (secret.data?.[key] === undefined) {
-      return (
-        `Secret ${name} in namespace ${namespace} has no key ${key}; ` +
-        'the pods cannot read the MongoDB URL until it does.'
-      );
+      return {
+        problem:
+          `Secret ${name} in namespace ${namespace} has no key ${key}; ` +
+          'the pods cannot read the MongoDB URL until it does.',
+      };
     }
-    return undefined;
+    return { version: secret.metadata?.resourceVersion ?? '' };
   } catch (err) {
     if (statusOf(err) === 404) {
-      return (
-        `Secret ${name} (key ${key}) does not exist in namespace ${namespace}; ` +
-        'the pods cannot start until it does.'
-      );
+      return {
+        problem:
+          `Secret ${name} (key ${key}) does not exist in namespace ${namespace}; ` +
+          'the pods cannot start until it does.',
+      };
     }
-    return `Secret ${name} could not be read: ${apiMessage(err)}`;
+    return { problem: `Secret ${name} could not be read: ${apiMessage(err)}` };
   }
+}
+
+/**
+ * The Secret version each Deployment's pod template carries now, for when
+ * the Secret cannot be read: keeping it leaves the running pods alone.
+ */
+async function currentSecretVersions(
+  clients: ReconcileClients,
+  cs: CrashStatsResource,
+): Promise<SecretVersions> {
+  const versions: SecretVersions = {};
+  for (const component of COMPONENTS) {
+    try {
+      const live = (await clients.objects.read({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+          name: childName(cs, component),
+          namespace: cs.metadata.namespace,
+        },
+      })) as {
+        spec?: {
+          template?: { metadata?: { annotations?: Record<string, string> } };
+        };
+      };
+      const version =
+        live.spec?.template?.metadata?.annotations?.[
+          MONGODB_SECRET_VERSION_ANNOTATION
+        ];
+      if (version !== undefined) {
+        versions[component] = version;
+      }
+    } catch (err) {
+      if (statusOf(err) !== 404) {
+        throw err;
+      }
+    }
+  }
+  return versions;
 }
 
 /** Deletes the webapp's Ingress when the resource no longer asks for one. */
@@ -238,7 +297,12 @@ export async function reconcileOnce(
       mergePatch,
     );
   }
-  const children = desiredChildren(cs, processorReplicas);
+  const mongoSecret = await readMongoSecret(clients, cs);
+  const secretVersions: SecretVersions =
+    'version' in mongoSecret
+      ? Object.fromEntries(COMPONENTS.map((c) => [c, mongoSecret.version]))
+      : await currentSecretVersions(clients, cs);
+  const children = desiredChildren(cs, processorReplicas, secretVersions);
   const deployments = new Map<
     Component,
     KubernetesObject & { status?: { readyReplicas?: number } }
@@ -281,7 +345,7 @@ export async function reconcileOnce(
       );
     }
   }
-  const secret = await secretProblem(clients, cs);
+  const secret = 'problem' in mongoSecret ? mongoSecret.problem : undefined;
   const components: Record<
     string,
     { replicas: number; readyReplicas: number }

@@ -6,6 +6,7 @@ import {
   deployment,
   desiredChildren,
   ingress,
+  MONGODB_SECRET_VERSION_ANNOTATION,
 } from '../src/index.js';
 import { at, sampleResource } from './support.js';
 
@@ -168,6 +169,33 @@ describe('children of a CrashStats resource', () => {
     assert.equal(
       annotations(scaled, 'collector')[CONFIG_HASH_ANNOTATION],
       before,
+    );
+  });
+
+  it('roll the pods when the MongoDB Secret changes, naming only its version', () => {
+    const annotations = (version?: string) =>
+      at(
+        deployment(cs, 'processor', 1, version),
+        'spec.template.metadata.annotations',
+      ) as Record<string, string>;
+    assert.equal(annotations()[MONGODB_SECRET_VERSION_ANNOTATION], undefined);
+    assert.equal(annotations('41')[MONGODB_SECRET_VERSION_ANNOTATION], '41');
+    assert.equal(
+      annotations('41')[CONFIG_HASH_ANNOTATION],
+      annotations('42')[CONFIG_HASH_ANNOTATION],
+      'the configuration digest does not depend on the Secret',
+    );
+    const children = desiredChildren(cs, 1, { collector: '7', webapp: '9' });
+    const versionOf = (name: string) =>
+      (
+        at(
+          children.find((c) => c.metadata.name === name),
+          'spec.template.metadata.annotations',
+        ) as Record<string, string>
+      )[MONGODB_SECRET_VERSION_ANNOTATION];
+    assert.deepEqual(
+      ['prod-collector', 'prod-processor', 'prod-webapp'].map(versionOf),
+      ['7', undefined, '9'],
     );
   });
 

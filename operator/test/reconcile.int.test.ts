@@ -16,6 +16,7 @@ import {
   CRASHSTATS_PLURAL,
   CRASHSTATS_VERSION,
   crashStatsCrd,
+  MONGODB_SECRET_VERSION_ANNOTATION,
   type CrashStatsResource,
 } from '../src/index.js';
 import { at } from './support.js';
@@ -213,6 +214,74 @@ describe(
           (await conditionOf('Degraded'))?.reason,
         ],
         ['False', 'ChildrenApplied'],
+      );
+    });
+
+    it('rolls the pods when the MongoDB Secret is rotated, and leaves them when it goes', async () => {
+      const secret = `/api/v1/namespaces/${NS}/secrets/mongodb`;
+      const versionsOnPods = async () => {
+        const out: Record<string, unknown> = {};
+        for (const component of ['collector', 'processor', 'webapp']) {
+          const annotations = at(
+            await get(
+              `/apis/apps/v1/namespaces/${NS}/deployments/prod-${component}`,
+            ),
+            'spec.template.metadata.annotations',
+          ) as Record<string, string>;
+          out[component] = annotations[MONGODB_SECRET_VERSION_ANNOTATION];
+        }
+        return out;
+      };
+      const secretVersion = async () =>
+        at(await get(secret), 'metadata.resourceVersion') as string;
+      const everywhere = (version: unknown) => ({
+        collector: version,
+        processor: version,
+        webapp: version,
+      });
+      const reconcile = async () =>
+        reconcileOnce(clients, (await read())!, { processorReplicas: 3 });
+
+      await reconcile();
+      const first = await secretVersion();
+      assert.deepEqual(await versionsOnPods(), everywhere(first));
+
+      const rotated = await kube.request(secret, {
+        method: 'PATCH',
+        contentType: 'application/merge-patch+json',
+        body: { stringData: { url: 'mongodb://db-2:27017' } },
+      });
+      assert.equal(rotated.status, 200);
+      await reconcile();
+      const second = await secretVersion();
+      assert.notEqual(second, first);
+      assert.deepEqual(await versionsOnPods(), everywhere(second));
+
+      assert.equal(
+        (await kube.request(secret, { method: 'DELETE' })).status,
+        200,
+      );
+      await reconcile();
+      assert.deepEqual(
+        await versionsOnPods(),
+        everywhere(second),
+        'a missing Secret does not roll pods that are running',
+      );
+
+      const recreated = await kube.request(`/api/v1/namespaces/${NS}/secrets`, {
+        method: 'POST',
+        body: {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'mongodb' },
+          stringData: { url: 'mongodb://db-2:27017' },
+        },
+      });
+      assert.equal(recreated.status, 201);
+      await reconcile();
+      assert.deepEqual(
+        await versionsOnPods(),
+        everywhere(await secretVersion()),
       );
     });
 
