@@ -70,7 +70,7 @@ export class CrashProcessor {
     const processed = state.processed;
     processed.started_datetime = started.toISOString();
     processed.completed_datetime = completed.toISOString();
-    processed.success = failed.length === 0 && processed.success !== false;
+    processed.success = failed.length === 0;
     processed.processor_notes = state.notes.join('\n');
     processed.processor_history = [
       ...historyOf(previous),

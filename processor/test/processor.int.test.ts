@@ -146,5 +146,23 @@ describe('processor failure handling', { timeout: 60_000 }, () => {
       1,
     );
     await eventually('the queue drained', async () => (await h.lag()) === 0);
+
+    // Once whatever made it fail is gone, reprocessing it succeeds, and
+    // the crash says so: success is this run's, not the last one's.
+    await p.close();
+    await h.startProcessor({}, {});
+    await h.enqueue('reprocess', crashId);
+    const fixed = await eventually(
+      'the reprocessed crash',
+      async () => {
+        const now = await h.processed(crashId);
+        return (now?.processor_history as string[]).length === 2
+          ? now!
+          : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    assert.equal(fixed.success, true);
+    assert.doesNotMatch(String(fixed.processor_notes), /processing failed/);
   });
 });
