@@ -225,7 +225,12 @@ const processedFields = fields('processed', 'processor', [
   ],
   ['topmost_filenames', 'string', 'public', 'Source files of the top frames.'],
   ['addons', 'array', 'public', 'Add-ons installed, as id:version.'],
-  ['abort_message', 'string', 'public', 'Sanitized abort message.'],
+  [
+    'abort_message',
+    'string',
+    'public',
+    'The AbortMessage annotation, trimmed; not sanitized, so a crash reporter should keep personal data out of it.',
+  ],
   ['moz_crash_reason', 'string', 'public', 'Sanitized MozCrashReason.'],
   ['moz_crash_reason_raw', 'string', 'protected', 'MozCrashReason as sent.'],
   [
