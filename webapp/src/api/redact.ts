@@ -2,11 +2,16 @@
  * Crash documents as the API returns them: reduced by the crash schema to
  * public fields unless the caller holds `view_pii`. A raw annotation the
  * schema does not know is protected, and so is every processed field it
- * does not list.
+ * does not list. Dates come out in the API's one format, those the
+ * processor stores as text (as Socorro does) included.
  */
-import { isPublicField, type CrashFieldNamespace } from '@crashstats/common';
+import {
+  findCrashField,
+  isPublicField,
+  type CrashFieldNamespace,
+} from '@crashstats/common';
 import { hasPermission, type Principal } from '../auth/permissions.js';
-import { withIsoDates } from './format.js';
+import { normalizeIsoText, withIsoDates } from './format.js';
 
 /** Fields of the stored processed crash that are bookkeeping, never data. */
 const INTERNAL_PROCESSED_FIELDS = new Set(['_id', 'counted_signature']);
@@ -25,7 +30,11 @@ function reduce(
       continue;
     }
     if (full || isPublicField(namespace, key)) {
-      out[key] = value;
+      out[key] =
+        typeof value === 'string' &&
+        findCrashField(namespace, key)?.type === 'datetime'
+          ? normalizeIsoText(value)
+          : value;
     }
   }
   return withIsoDates(out) as Record<string, unknown>;

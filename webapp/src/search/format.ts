@@ -5,30 +5,8 @@
  * public field names.
  */
 import type { Document } from 'mongodb';
-import { isoDate } from '../api/format.js';
+import { isoDate, normalizeIsoText } from '../api/format.js';
 import type { SearchField } from './fields.js';
-
-const ISO_TEXT =
-  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]00:?00)?$/i;
-
-/**
- * A datetime stored as text, rewritten in the `isoformat()` form. UTC
- * values keep their digits (up to microseconds); values with another
- * offset are converted to UTC; text that is not ISO-8601 is returned as it
- * is.
- */
-export function normalizeIsoText(text: string): string {
-  const match = ISO_TEXT.exec(text);
-  if (match) {
-    const digits = (match[2] ?? '').padEnd(6, '0').slice(0, 6);
-    const fraction = /^0*$/.test(digits) ? '' : `.${digits}`;
-    return `${match[1]}${fraction}+00:00`;
-  }
-  const parsed = new Date(text);
-  return /^\d{4}-\d\d-\d\dT/.test(text) && !Number.isNaN(parsed.getTime())
-    ? isoDate(parsed)
-    : text;
-}
 
 /** A stored value as a hit shows it; a missing value is null. */
 export function hitValue(field: SearchField, value: unknown): unknown {

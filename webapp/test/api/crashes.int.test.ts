@@ -32,6 +32,10 @@ describe('crash endpoints on real servers', { timeout: 60_000 }, () => {
       product: 'Firefox',
       version: '128.0',
       date_processed: new Date('2026-12-01T08:30:00.250Z'),
+      // The processor stores these as text, as Socorro's does.
+      started_datetime: '2026-12-01T08:30:01.000Z',
+      completed_datetime: '2026-12-01T08:30:01.125Z',
+      client_crash_date: '2026-12-01T08:29:59.000Z',
       url: 'https://private.example/secret-page',
       user_comments: 'my email is someone@example.com',
       not_in_schema: 'also protected',
@@ -53,6 +57,14 @@ describe('crash endpoints on real servers', { timeout: 60_000 }, () => {
       const doc = res.json as Record<string, unknown>;
       assert.equal(doc.signature, 'OOM | small');
       assert.equal(doc.date_processed, '2026-12-01T08:30:00.250000+00:00');
+      assert.deepEqual(
+        [doc.started_datetime, doc.completed_datetime, doc.client_crash_date],
+        [
+          '2026-12-01T08:30:01+00:00',
+          '2026-12-01T08:30:01.125000+00:00',
+          '2026-12-01T08:29:59+00:00',
+        ],
+      );
       assert.deepEqual(doc.json_dump, { status: 'OK', threads: [] });
       for (const hidden of [
         'url',

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findSearchField, type SearchField } from '../../src/search/fields.js';
-import {
-  facetTerm,
-  formatHit,
-  hitValue,
-  normalizeIsoText,
-} from '../../src/search/format.js';
-import { isoDate } from '../../src/api/format.js';
+import { facetTerm, formatHit, hitValue } from '../../src/search/format.js';
+import { isoDate, normalizeIsoText } from '../../src/api/format.js';
 
 function field(name: string): SearchField {
   const found = findSearchField(name);
