@@ -4,6 +4,9 @@
  * and CrashSignature, which runs the processor's signature generator on
  * the crash data it is given.
  */
+// LIMITATION: nothing fills `bug_associations` yet (the bug-tracker job of
+// crontasks is not built), so Bugs and SignaturesByBugs answer with empty
+// lists (docs/limitations.md).
 import {
   Collections,
   firstBuildOf,
