@@ -7,9 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
-import { startKube, type KubeControlPlane } from '@crashstats/testkit';
+import {
+  eventually,
+  startKube,
+  type KubeControlPlane,
+} from '@crashstats/testkit';
 import {
   CRASHSTATS_API_VERSION,
   CRASHSTATS_GROUP,
@@ -29,22 +32,6 @@ import {
 
 const NS = 'default';
 const RESOURCES = `/apis/${CRASHSTATS_GROUP}/${CRASHSTATS_VERSION}/namespaces/${NS}/${CRASHSTATS_PLURAL}`;
-
-async function until<T>(
-  what: string,
-  get: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await get();
-    if (value !== undefined) {
-      return value;
-    }
-    assert.ok(Date.now() < deadline, `${what} within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-}
 
 describe(
   'reconciling a CrashStats resource on a real apiserver',
@@ -74,8 +61,9 @@ describe(
         },
       );
       assert.equal(crd.status, 201);
-      await until('the resource endpoint', async () =>
-        (await kube.request(RESOURCES)).status === 200 ? true : undefined,
+      await eventually(
+        'the resource endpoint',
+        async () => (await kube.request(RESOURCES)).status === 200,
       );
       const kc = new KubeConfig();
       kc.loadFromFile(kube.kubeconfigPath);
@@ -414,22 +402,21 @@ describe(
         'the finalizer holds the resource',
       );
       await reconcileOnce(clients, held, { processorReplicas: 3 });
-      await until('the resource to go', async () =>
-        (await read()) === undefined ? true : undefined,
+      await eventually(
+        'the resource to go',
+        async () => (await read()) === undefined,
       );
       // The garbage collector learns of the new CRD at its next discovery
       // resync (every 30 s), so this can take a while on a fresh cluster.
-      await until(
+      await eventually(
         'the garbage collector to remove the children',
         async () =>
           (await get(
             `/apis/apps/v1/namespaces/${NS}/deployments/prod-processor`,
           )) === undefined &&
           (await get(`/api/v1/namespaces/${NS}/configmaps/prod-config`)) ===
-            undefined
-            ? true
-            : undefined,
-        120_000,
+            undefined,
+        { timeoutMs: 120_000 },
       );
     });
   },
