@@ -3,7 +3,10 @@
  * several times before a worker takes it is worked on once; a key being
  * worked on is not handed to a second worker, and if it is queued again
  * meanwhile it is worked on again afterwards; a failed key comes back
- * after an exponential delay per key (reset by a success).
+ * after an exponential delay per key (reset by a success), and all
+ * retries together are held to a token bucket, so that a failure shared
+ * by every resource (the apiserver refusing them all) does not turn into a
+ * storm of requests.
  */
 
 import type { WorkQueueObserver } from './metrics.js';
@@ -14,8 +17,43 @@ export interface WorkQueueOptions {
   readonly baseDelayMs?: number;
   /** Longest delay between retries of a key. */
   readonly maxDelayMs?: number;
+  /** Retries allowed per second across all keys, once the burst is spent. */
+  readonly retriesPerSecond?: number;
+  /** Retries allowed at once before the per-second rate applies. */
+  readonly retryBurst?: number;
   /** Told of every add, take, finish and retry (for metrics). */
   readonly observer?: WorkQueueObserver;
+  /** The clock, in milliseconds; Date.now unless given (for tests). */
+  readonly now?: () => number;
+}
+
+/**
+ * A token bucket that hands out reservations: each call takes one token,
+ * possibly one that has yet to be earned, and says how long to wait for it.
+ */
+class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly perMs: number,
+    private readonly burst: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.last = now;
+  }
+
+  /** Milliseconds until the token just taken is earned (0: at once). */
+  reserve(now: number): number {
+    this.tokens = Math.min(
+      this.burst,
+      this.tokens + (now - this.last) * this.perMs,
+    );
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil(-this.tokens / this.perMs);
+  }
 }
 
 export class WorkQueue {
@@ -33,11 +71,19 @@ export class WorkQueue {
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly observer: WorkQueueObserver | undefined;
+  private readonly now: () => number;
+  private readonly retryBucket: TokenBucket;
 
   constructor(options: WorkQueueOptions = {}) {
     this.baseDelayMs = options.baseDelayMs ?? 200;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
     this.observer = options.observer;
+    this.now = options.now ?? Date.now;
+    this.retryBucket = new TokenBucket(
+      (options.retriesPerSecond ?? 10) / 1000,
+      options.retryBurst ?? 100,
+      this.now(),
+    );
   }
 
   /** Queues a key (once, however often it is added before it is taken). */
@@ -59,21 +105,25 @@ export class WorkQueue {
       waiter(key);
       return;
     }
-    this.since.set(key, Date.now());
+    this.since.set(key, this.now());
     this.queued.add(key);
     this.queue.push(key);
   }
 
-  /** Queues a key after its next backoff delay; returns the delay. */
+  /**
+   * Queues a key after its next backoff delay, or later if the retries of
+   * all keys have used up their rate; returns the delay.
+   */
   retry(key: string): number {
     const failures = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, failures);
     this.observer?.retried();
-    const delay = Math.min(
+    let delay = Math.min(
       this.maxDelayMs,
       this.baseDelayMs * 2 ** (failures - 1),
     );
     if (!this.timers.has(key) && !this.closed) {
+      delay = Math.max(delay, this.retryBucket.reserve(this.now()));
       const timer = setTimeout(() => {
         this.timers.delete(key);
         this.add(key);
@@ -94,7 +144,7 @@ export class WorkQueue {
     const key = this.queue.shift();
     if (key !== undefined) {
       this.queued.delete(key);
-      this.startWork(key, Date.now() - (this.since.get(key) ?? Date.now()));
+      this.startWork(key, this.now() - (this.since.get(key) ?? this.now()));
       return Promise.resolve(key);
     }
     if (this.closed) {
@@ -106,7 +156,7 @@ export class WorkQueue {
   /** Marks a key's work finished; queues it again if it was added meanwhile. */
   done(key: string): void {
     if (this.processing.delete(key)) {
-      this.observer?.finished(Date.now() - (this.since.get(key) ?? Date.now()));
+      this.observer?.finished(this.now() - (this.since.get(key) ?? this.now()));
       this.since.delete(key);
     }
     if (this.dirty.delete(key)) {
@@ -116,7 +166,7 @@ export class WorkQueue {
 
   private startWork(key: string, waitedMs: number): void {
     this.processing.add(key);
-    this.since.set(key, Date.now());
+    this.since.set(key, this.now());
     this.observer?.taken(this.queue.length, waitedMs);
   }
 

@@ -50,6 +50,29 @@ describe('WorkQueue', () => {
     q.close();
   });
 
+  it('holds the retries of all keys together to a rate, after a burst', () => {
+    let now = 1_000_000;
+    const q = new WorkQueue({
+      baseDelayMs: 1,
+      retriesPerSecond: 10,
+      retryBurst: 2,
+      now: () => now,
+    });
+    // Two go at their own delay; each one after waits another 100 ms.
+    assert.deepEqual(
+      ['a', 'b', 'c', 'd', 'e'].map((key) => q.retry(key)),
+      [1, 1, 100, 200, 300],
+    );
+    // A key already waiting for its retry takes no second token.
+    assert.equal(q.retry('e'), 2);
+    // Time earns tokens back: a second later the debt is paid and the
+    // bucket is full again.
+    now += 1000;
+    q.forget('a');
+    assert.equal(q.retry('a'), 1);
+    q.close();
+  });
+
   it('answers undefined to workers once closed', async () => {
     const q = new WorkQueue();
     const waiting = q.take();
