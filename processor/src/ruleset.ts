@@ -4,13 +4,17 @@
  */
 import {
   addonsRule,
+  cleanRawRule,
+  copyAnnotationsRule,
   crashReasonRule,
   datesRule,
   identityRule,
   processTypeRule,
   productRule,
+  reportTypeRule,
   userDataRule,
 } from './rules/annotations.js';
+import { platformRule } from './rules/platform.js';
 import type { Rule } from './rules/rule.js';
 import type { Rulesets } from './processor.js';
 
@@ -27,6 +31,8 @@ export interface EngineRules {
 /** Builds the `default` and `regenerate_signature` rulesets. */
 export function createRulesets(engines: EngineRules = {}): Rulesets {
   const defaultRules: Rule[] = [
+    // First: every other rule reads the cleaned raw crash.
+    cleanRawRule,
     identityRule,
     productRule,
     datesRule,
@@ -35,11 +41,16 @@ export function createRulesets(engines: EngineRules = {}): Rulesets {
     // Before the signature: abort message, OOM size and IPC fields feed it.
     crashReasonRule,
     userDataRule,
+    // Before the signature: `hang` and the Java exception feed it.
+    copyAnnotationsRule,
   ];
   if (engines.minidump) {
     // Before the signature, which is built from the walked stacks.
     defaultRules.push(engines.minidump);
   }
+  // After the minidump rule: both start from what the stack walk found;
+  // the report type also reads the IPC and shutdown fields copied above.
+  defaultRules.push(platformRule, reportTypeRule);
   if (engines.signature) {
     defaultRules.push(engines.signature);
   }

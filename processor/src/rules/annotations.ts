@@ -1,8 +1,11 @@
 /**
  * Rules that copy and convert annotations into processed-crash fields:
- * identity, product, dates, process and report type, add-ons, crash reasons
- * and the protected user data.
+ * identity, product, dates, process and report type, add-ons, crash reasons,
+ * the protected user data and the plain copies (hang, notes, graphics
+ * adapter, JSON annotations).
  */
+import type { RawCrash } from '@crashstats/common';
+import { crashingThreadFrames, list, record, str } from './json-dump.js';
 import type { ProcessingState, Rule } from './rule.js';
 
 /** An annotation as a trimmed non-empty string, or undefined. */
@@ -31,6 +34,74 @@ export function integerAnnotation(
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+/**
+ * An annotation copied into an integer field: undefined when absent; a
+ * note (naming the field, never the value) when it is not an integer.
+ */
+function integerField(
+  state: ProcessingState,
+  name: string,
+  field: string,
+): number | undefined {
+  const value = integerAnnotation(state, name);
+  if (value === undefined && annotation(state, name) !== undefined) {
+    state.notes.push(`${field} value is not an integer`);
+  }
+  return value;
+}
+
+/**
+ * An annotation copied into a boolean field: "1" and "true" are true, "0"
+ * and "false" false (any case); anything else leaves a note and undefined.
+ */
+function booleanField(
+  state: ProcessingState,
+  name: string,
+  field: string,
+): boolean | undefined {
+  const value = annotation(state, name)?.toLowerCase();
+  if (value === undefined) {
+    return undefined;
+  }
+  if (value === '1' || value === 'true') {
+    return true;
+  }
+  if (value === '0' || value === 'false') {
+    return false;
+  }
+  state.notes.push(`${field} value is not a boolean`);
+  return undefined;
+}
+
+/**
+ * An annotation that holds a JSON object: decoded when it arrived as text,
+ * kept when a JSON submission already carried it as an object. Anything
+ * else leaves the note `<field> value is malformed json`.
+ */
+function objectField(
+  state: ProcessingState,
+  name: string,
+  field: string,
+): Record<string, unknown> | undefined {
+  const value = state.raw[name];
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    state.notes.push(`${field} value is malformed json`);
+    return undefined;
+  }
+  return parsed as Record<string, unknown>;
+}
+
 function setIfDefined(
   state: ProcessingState,
   field: string,
@@ -40,6 +111,36 @@ function setIfDefined(
     state.processed[field] = value;
   }
 }
+
+/** Removes every NUL character. */
+function withoutNul(text: string): string {
+  return text.replaceAll('\u0000', '');
+}
+
+/**
+ * Cleans the raw crash before any rule reads it: NUL characters go from
+ * annotation names and string values, and annotations whose value is null
+ * are dropped. Only this run's copy changes; the stored raw crash stays.
+ */
+export const cleanRawRule: Rule = {
+  name: 'clean_raw',
+  run(state) {
+    const clean: RawCrash = {};
+    for (const [name, value] of Object.entries(state.raw)) {
+      if (value === null || value === undefined) {
+        continue;
+      }
+      clean[withoutNul(name)] =
+        typeof value === 'string' ? withoutNul(value) : value;
+    }
+    state.raw = clean;
+  },
+};
+
+/** Annotation and dump names that crash_report_keys lists. */
+const REPORT_KEY = /^[a-zA-Z0-9_-]+$/;
+/** Longest name kept in crash_report_keys (and in the invalidkeys note). */
+const REPORT_KEY_MAX = 100;
 
 /** Crash id, collection time and the collector's metadata. */
 export const identityRule: Rule = {
@@ -58,88 +159,264 @@ export const identityRule: Rule = {
       }
     }
     setIfDefined(state, 'collector_metadata', state.raw.metadata);
-    state.processed.crash_report_keys = Object.keys(state.raw)
-      .concat(state.dumps.map((d) => d.name))
-      .sort();
+    const names = new Set(
+      Object.keys(state.raw).concat(state.dumps.map((d) => d.name)),
+    );
+    const keys = new Set<string>();
+    const invalid: string[] = [];
+    for (const name of names) {
+      const short = name.slice(0, REPORT_KEY_MAX);
+      if (REPORT_KEY.test(name)) {
+        keys.add(short);
+      } else {
+        // Notes are one per line: control characters must not split one.
+        // eslint-disable-next-line no-control-regex
+        invalid.push(short.replace(/[\u0000-\u001f\u007f]/g, '?'));
+      }
+    }
+    state.processed.crash_report_keys = [...keys].sort();
+    if (invalid.length > 0) {
+      state.notes.push(`invalidkeys: ${invalid.sort().join(', ')}`);
+    }
   },
 };
+
+/** A Fenix nightly's version as it reports it: "Nightly YYMMDD HH:MM". */
+const FENIX_NIGHTLY_VERSION = /^Nightly \d{6} \d{2}:\d{2}$/;
+
+/**
+ * The major version: the text before the first `.` read as an integer;
+ * 0 when there is no version or that text is not a number.
+ */
+export function majorVersion(version: string | undefined): number {
+  const head = version?.split('.')[0] ?? '';
+  const major = /^\d+$/.test(head) ? Number(head) : 0;
+  return Number.isSafeInteger(major) ? major : 0;
+}
 
 /** Product, version, channel and build. */
 export const productRule: Rule = {
   name: 'product',
   run(state) {
-    setIfDefined(state, 'product', annotation(state, 'ProductName'));
-    const version = annotation(state, 'Version');
+    const product = annotation(state, 'ProductName');
+    setIfDefined(state, 'product', product);
+    const channel = annotation(state, 'ReleaseChannel');
+    let version = annotation(state, 'Version');
+    if (product === 'Fenix' && version && FENIX_NIGHTLY_VERSION.test(version)) {
+      version = '0.0a1';
+    }
+    // ESR builds report the plain version; the suffix tells them apart.
+    // NOTE: a version that already ends in "esr" is left as it is.
+    if (
+      channel === 'esr' &&
+      version !== undefined &&
+      !version.endsWith('esr')
+    ) {
+      version = `${version}esr`;
+    }
     setIfDefined(state, 'version', version);
-    const major = version?.match(/^(\d+)/)?.[1];
-    setIfDefined(state, 'major_version', major && Number(major));
-    setIfDefined(state, 'release_channel', annotation(state, 'ReleaseChannel'));
+    state.processed.major_version = majorVersion(version);
+    setIfDefined(state, 'release_channel', channel);
     setIfDefined(state, 'build', annotation(state, 'BuildID'));
     setIfDefined(state, 'application_build_id', annotation(state, 'BuildID'));
-    setIfDefined(state, 'distribution_id', annotation(state, 'DistributionID'));
   },
 };
+
+/** Epoch seconds of the collection time, or undefined. */
+function submittedEpoch(state: ProcessingState): number | undefined {
+  const submitted = state.raw.submitted_timestamp;
+  const ms = typeof submitted === 'string' ? Date.parse(submitted) : NaN;
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
 
 /** Client crash time, uptime, install age and time since the last crash. */
 export const datesRule: Rule = {
   name: 'dates',
   run(state) {
-    const crashTime = integerAnnotation(state, 'CrashTime');
-    if (crashTime === undefined) {
-      return;
-    }
-    state.processed.crash_time = crashTime;
-    state.processed.client_crash_date = new Date(
-      crashTime * 1000,
-    ).toISOString();
-    const started = integerAnnotation(state, 'StartupTime');
-    if (started !== undefined && started <= crashTime) {
-      state.processed.uptime = crashTime - started;
-    }
-    const installed = integerAnnotation(state, 'InstallTime');
-    if (installed !== undefined && installed <= crashTime) {
-      state.processed.install_age = crashTime - installed;
-      // Counts distinct installations (Top Crashers' installs column).
-      state.processed.install_time = installed;
-    }
+    const installed = integerField(state, 'InstallTime', 'install_time');
+    // Counts distinct installations (Top Crashers' installs column).
+    setIfDefined(state, 'install_time', installed);
     setIfDefined(
       state,
       'last_crash',
       integerAnnotation(state, 'SecondsSinceLastCrash'),
     );
+    // Without CrashTime, the crash is dated by its collection.
+    const crashTime =
+      integerAnnotation(state, 'CrashTime') ?? submittedEpoch(state);
+    if (crashTime === undefined) {
+      return;
+    }
+    state.processed.crash_time = crashTime;
+    const date = new Date(crashTime * 1000);
+    if (!Number.isNaN(date.getTime())) {
+      state.processed.client_crash_date = date.toISOString();
+    }
+    const started = integerAnnotation(state, 'StartupTime');
+    if (started !== undefined) {
+      // A start after the crash is clock trouble: the uptime is 0.
+      state.processed.uptime = Math.max(0, crashTime - started);
+    }
+    if (installed !== undefined) {
+      state.processed.install_age = crashTime - installed;
+    }
   },
 };
 
-/** Process type (parent when absent) and report type (crash or hang). */
+/** Process type (parent when absent) and whether it was a startup crash. */
 export const processTypeRule: Rule = {
   name: 'process_type',
   run(state) {
-    state.processed.process_type = annotation(state, 'ProcessType') ?? 'parent';
-    const hang =
-      annotation(state, 'HangID') !== undefined ||
-      annotation(state, 'Hang') === '1';
-    state.processed.report_type = hang ? 'hang' : 'crash';
-    state.processed.startup_crash =
-      annotation(state, 'StartupCrash') === '1' ? true : undefined;
+    const type = annotation(state, 'ProcessType') ?? 'parent';
+    state.processed.process_type = type === 'main' ? 'parent' : type;
+    setIfDefined(
+      state,
+      'startup_crash',
+      booleanField(state, 'StartupCrash', 'startup_crash'),
+    );
   },
 };
+
+/** Annotations copied as they are, or nearly. */
+export const copyAnnotationsRule: Rule = {
+  name: 'copy_annotations',
+  run(state) {
+    // Feeds the signature's `hang: <value> | ` prefix.
+    setIfDefined(state, 'hang', annotation(state, 'Hang'));
+    setIfDefined(state, 'app_notes', annotation(state, 'Notes'));
+    setIfDefined(
+      state,
+      'throttleable',
+      booleanField(state, 'Throttleable', 'throttleable'),
+    );
+    setIfDefined(
+      state,
+      'adapter_vendor_id',
+      annotation(state, 'AdapterVendorID'),
+    );
+    setIfDefined(
+      state,
+      'adapter_device_id',
+      annotation(state, 'AdapterDeviceID'),
+    );
+    state.processed.accessibility =
+      annotation(state, 'Accessibility') === 'Active';
+    const actors = annotation(state, 'UtilityActorsName');
+    if (actors !== undefined) {
+      state.processed.utility_actors_name = actors
+        .split(',')
+        .map((actor) => actor.trim())
+        .filter((actor) => actor !== '');
+    }
+    const environment = objectField(
+      state,
+      'TelemetryEnvironment',
+      'telemetry_environment',
+    );
+    setIfDefined(state, 'telemetry_environment', environment);
+    setIfDefined(
+      state,
+      'java_exception',
+      objectField(state, 'JavaException', 'java_exception'),
+    );
+    state.processed.distribution_id = distributionId(state, environment);
+  },
+};
+
+/**
+ * The distribution: the DistributionID annotation, else the telemetry
+ * environment's partner.distributionId; `unknown` when neither says,
+ * `mozilla` when the one that does is empty.
+ */
+function distributionId(
+  state: ProcessingState,
+  environment: Record<string, unknown> | undefined,
+): string {
+  const id =
+    str(state.raw.DistributionID) ??
+    str(record(environment?.partner).distributionId);
+  if (id === undefined) {
+    return 'unknown';
+  }
+  return id.trim() === '' ? 'mozilla' : id.trim();
+}
+
+/**
+ * The report type: `hang` for an IPC channel error, an async shutdown
+ * timeout or a crashing thread inside the shutdown watchdog, else `crash`.
+ * Reads what the annotation rules copied and what the stack walk found,
+ * so it runs after both.
+ */
+export const reportTypeRule: Rule = {
+  name: 'report_type',
+  run(state) {
+    const p = state.processed;
+    const hang =
+      isPresent(p.ipc_channel_error) ||
+      isPresent(p.async_shutdown_timeout) ||
+      crashingThreadFrames(p.json_dump).some(inWatchdog);
+    p.report_type = hang ? 'hang' : 'crash';
+  },
+};
+
+function isPresent(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+/** Whether a frame, or a function inlined into it, is in RunWatchdog. */
+function inWatchdog(frame: Record<string, unknown>): boolean {
+  const functions = [
+    frame.function,
+    ...list(frame.inlines).map((inline) => record(inline).function),
+  ];
+  return functions.some((f) => str(f)?.includes('RunWatchdog') === true);
+}
 
 /** Add-ons from the comma-separated `Add-ons` annotation, as id:version. */
 export const addonsRule: Rule = {
   name: 'addons',
   run(state) {
-    const list = annotation(state, 'Add-ons');
-    if (list === undefined) {
+    const addons = annotation(state, 'Add-ons');
+    if (addons === undefined) {
       return;
     }
-    state.processed.addons = list
+    state.processed.addons = addons
       .split(',')
-      .map((entry) => decodeURIComponentSafe(entry.trim()))
-      .filter((entry) => entry !== '');
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+      .map(addonEntry);
     state.processed.addons_checked =
       annotation(state, 'EMCheckCompatibility') !== 'false';
   },
 };
+
+/**
+ * One `id:version` entry, both parts URL-decoded; `id:NO_VERSION` when the
+ * version is missing. Ids are sent encoded, so the first `:` splits.
+ */
+function addonEntry(entry: string): string {
+  const colon = entry.indexOf(':');
+  const id = colon < 0 ? entry : entry.slice(0, colon);
+  const version = colon < 0 ? '' : entry.slice(colon + 1);
+  return `${decodeURIComponentSafe(id)}:${version === '' ? 'NO_VERSION' : decodeURIComponentSafe(version)}`;
+}
+
+/**
+ * MozCrashReason texts known to carry private data; the public field says
+ * where to look instead.
+ */
+const SANITIZED_REASON_PREFIXES = [
+  'Failed to load module',
+  'byte index',
+  'do not use eval with system privileges',
+];
+
+/** The public form of a MozCrashReason. */
+export function publicCrashReason(reason: string): string {
+  return SANITIZED_REASON_PREFIXES.some((prefix) => reason.startsWith(prefix))
+    ? 'sanitized--see moz_crash_reason_raw'
+    : sanitizeReason(reason);
+}
 
 /** Abort messages, OOM size; the raw texts are protected. */
 export const crashReasonRule: Rule = {
@@ -148,13 +425,13 @@ export const crashReasonRule: Rule = {
     const reason = annotation(state, 'MozCrashReason');
     if (reason !== undefined) {
       state.processed.moz_crash_reason_raw = reason;
-      state.processed.moz_crash_reason = sanitizeReason(reason);
+      state.processed.moz_crash_reason = publicCrashReason(reason);
     }
     setIfDefined(state, 'abort_message', annotation(state, 'AbortMessage'));
     setIfDefined(
       state,
       'oom_allocation_size',
-      integerAnnotation(state, 'OOMAllocationSize'),
+      integerField(state, 'OOMAllocationSize', 'oom_allocation_size'),
     );
     setIfDefined(
       state,

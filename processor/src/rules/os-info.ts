@@ -1,7 +1,7 @@
 /**
  * Readable operating system names, as crash reports show them: "Windows 11"
- * rather than "Windows NT 10.0.22631", "macOS 14.5" rather than "Mac OS X
- * 14.5.0".
+ * rather than "Windows NT 10.0.22631", "macOS 14" rather than "Mac OS X
+ * 14.5.0", "OS X 10.15" for the releases before 11.
  */
 
 const WINDOWS_VERSIONS: [prefix: string, name: string][] = [
@@ -40,8 +40,9 @@ export function prettyOsVersion(
 function prettyWindows(version: string): string {
   const [major, minor, build] = version.split(/[. ]/).map(Number);
   if (major === 10 && minor === 0) {
-    // Windows 11 kept the 10.0 version; its builds start at 22000.
-    return build !== undefined && build >= 22000 ? 'Windows 11' : 'Windows 10';
+    // Windows 11 kept the 10.0 version; its builds (the first previews
+    // included) start at 21996.
+    return build !== undefined && build >= 21996 ? 'Windows 11' : 'Windows 10';
   }
   const match = WINDOWS_VERSIONS.find(
     ([prefix]) => version.startsWith(`${prefix}.`) || version === prefix,
@@ -53,9 +54,6 @@ function prettyMac(version: string): string {
   const [major = 0, minor = 0] = version.split('.').map(Number);
   if (major >= 11) {
     return `macOS ${major}`;
-  }
-  if (major === 10 && minor >= 12) {
-    return `macOS 10.${minor}`;
   }
   return major === 10 ? `OS X 10.${minor}` : `macOS ${version}`.trim();
 }

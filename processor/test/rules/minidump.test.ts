@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ObjectId } from 'mongodb';
-import { createMinidumpRule, type JsonDump } from '../../src/rules/minidump.js';
+import {
+  createMinidumpRule,
+  MAX_STACK_FRAMES,
+  type JsonDump,
+} from '../../src/rules/minidump.js';
 import { prettyOsVersion } from '../../src/rules/os-info.js';
 import type { ProcessingState } from '../../src/rules/rule.js';
 
@@ -26,8 +30,8 @@ const JSON_DUMP: JsonDump = {
     {
       thread_name: 'worker',
       frames: [
-        { module: 'xul.dll', file: 'a.cpp' },
-        { module: 'xul.dll', file: 'b.cpp' },
+        { module: 'xul.dll' },
+        { module: 'xul.dll', file: 'b.cpp', inlines: [{ file: 'a.h' }] },
         { module: 'ntdll.dll', file: 'a.cpp' },
         { module: null },
       ],
@@ -50,7 +54,16 @@ const JSON_DUMP: JsonDump = {
       version: '10.0',
       missing_symbols: true,
     },
+    {
+      filename: 'kernel32.dll',
+      debug_file: 'kernel32.pdb',
+      debug_id: 'CCC1',
+      code_id: '',
+      version: '10.0',
+      missing_symbols: true,
+    },
   ],
+  soft_errors: [{ kind: 'x' }],
 };
 
 function stateWith(dumps: Record<string, Buffer>): ProcessingState {
@@ -76,14 +89,20 @@ describe('minidump rule', () => {
     await createMinidumpRule(() => Promise.resolve(JSON_DUMP)).run(state);
     const p = state.processed;
     assert.equal(p.os_name, 'Windows NT');
-    assert.equal(p.os_pretty_version, 'Windows 11');
     assert.equal(p.cpu_arch, 'amd64');
     assert.equal(p.reason, 'EXCEPTION_ACCESS_VIOLATION_READ');
     assert.equal(p.crashing_thread, 1);
     assert.equal(p.crashing_thread_name, 'worker');
-    assert.equal(p.modules_in_stack, 'xul.pdb/AAA1;ntdll.pdb/BBB1');
-    assert.equal(p.missing_symbols, 'ntdll.dll/10.0/BBB1/c2');
-    assert.equal(p.topmost_filenames, 'a.cpp|b.cpp');
+    // Sorted, as Socorro lists them.
+    assert.equal(p.modules_in_stack, 'ntdll.pdb/BBB1;xul.pdb/AAA1');
+    // Sorted; the code id only when there is one.
+    assert.equal(
+      p.missing_symbols,
+      'kernel32.dll/10.0/CCC1;ntdll.dll/10.0/BBB1/c2',
+    );
+    // One file: the first frame with one, its inlined functions first.
+    assert.equal(p.topmost_filenames, 'a.h');
+    assert.equal(p.soft_errors, '[{"kind":"x"}]');
     assert.equal(p.minidump_sha256_hash, 'abc');
     assert.deepEqual(p.additional_minidumps, []);
     assert.deepEqual(state.notes, []);
@@ -126,6 +145,66 @@ describe('minidump rule', () => {
     ]);
   });
 
+  it('marks an empty minidump instead of walking it', async () => {
+    const state = stateWith({ upload_file_minidump: Buffer.alloc(0) });
+    let walked = false;
+    await createMinidumpRule(() => {
+      walked = true;
+      return Promise.resolve(JSON_DUMP);
+    }).run(state);
+    assert.equal(walked, false);
+    assert.equal(state.processed.mdsw_status_string, 'EmptyMinidump');
+    assert.ok(state.notes.includes('upload_file_minidump: the dump is empty'));
+  });
+
+  it('says when the walker named no crashing thread', async () => {
+    const state = stateWith({ upload_file_minidump: Buffer.from('a') });
+    await createMinidumpRule(() =>
+      Promise.resolve({
+        ...JSON_DUMP,
+        crash_info: { type: 'SIGSEGV', crash_inconsistencies: ['x'] },
+      }),
+    ).run(state);
+    assert.equal(state.processed.crashing_thread, null);
+    assert.deepEqual(state.processed.crash_inconsistencies, ['x']);
+    assert.deepEqual(state.notes, [
+      'mdsw did not identify the crashing thread',
+    ]);
+  });
+
+  it('cuts stacks longer than 500 frames in the middle', async () => {
+    const frames = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ frame: i, module: 'xul.dll' }));
+    const state = stateWith({ upload_file_minidump: Buffer.from('a') });
+    await createMinidumpRule(() =>
+      Promise.resolve({
+        ...JSON_DUMP,
+        crashing_thread: { threads_index: 1, frames: frames(600) },
+        threads: [{ frames: frames(500) }, { frames: frames(600) }],
+      }),
+    ).run(state);
+    const json = state.processed.json_dump as {
+      threads: { frames: Record<string, unknown>[]; truncated?: boolean }[];
+      crashing_thread: { frames: unknown[]; truncated?: boolean };
+    };
+    const [short, long] = json.threads;
+    assert.equal(short!.frames.length, 500);
+    assert.equal(short!.truncated, undefined);
+    assert.equal(long!.frames.length, MAX_STACK_FRAMES);
+    assert.equal(long!.truncated, true);
+    assert.equal(long!.frames[249]!.frame, 249);
+    assert.deepEqual(long!.frames[250], {
+      truncated: { msg: '101 frames truncated' },
+    });
+    assert.equal(long!.frames[251]!.frame, 351);
+    assert.equal(long!.frames[499]!.frame, 599);
+    assert.equal(json.crashing_thread.frames.length, MAX_STACK_FRAMES);
+    assert.equal(json.crashing_thread.truncated, true);
+    assert.deepEqual(state.notes, [
+      'upload_file_minidump: 1 stack(s) truncated to 500 frames',
+    ]);
+  });
+
   it('notes a crash without a minidump', async () => {
     const state = stateWith({});
     await createMinidumpRule(() => Promise.resolve(JSON_DUMP)).run(state);
@@ -144,10 +223,12 @@ describe('prettyOsVersion', () => {
   ][] = [
     ['Windows NT', '10.0.19045', undefined, 'Windows 10'],
     ['Windows NT', '10.0.22000', undefined, 'Windows 11'],
+    ['Windows NT', '10.0.21996', undefined, 'Windows 11'],
+    ['Windows NT', '10.0.21995', undefined, 'Windows 10'],
     ['Windows NT', '6.1.7601 Service Pack 1', undefined, 'Windows 7'],
     ['Windows NT', '5.1.2600 Service Pack 2', undefined, 'Windows XP'],
     ['Windows NT', '4.0', undefined, 'Windows NT 4.0'],
-    ['Mac OS X', '10.15.7', undefined, 'macOS 10.15'],
+    ['Mac OS X', '10.15.7', undefined, 'OS X 10.15'],
     ['Mac OS X', '10.11.6', undefined, 'OS X 10.11'],
     ['Mac OS X', '14.5.0', undefined, 'macOS 14'],
     ['Linux', '5.15.0', 'Ubuntu 22.04.3 LTS', 'Ubuntu 22.04.3 LTS'],

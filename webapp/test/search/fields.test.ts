@@ -63,8 +63,11 @@ describe('SEARCH_FIELDS', () => {
       .map((f) => f.name)
       .sort();
     assert.deepEqual(protectedNames, [
+      'app_notes',
       'java_stack_trace_raw',
       'moz_crash_reason_raw',
+      'signature_debug',
+      'soft_errors',
       'url',
       'user_comments',
     ]);
