@@ -2,6 +2,9 @@
  * The processor's rulesets, as explicit ordered lists. Order matters where
  * a rule reads what an earlier one wrote; each such place has a comment.
  */
+// LIMITATION: some of Socorro's rules are not ported (submitted_from,
+// plugins, PHC, breadcrumbs, memory reports, beta versions, and those that
+// need walker output we do not produce yet); see docs/limitations.md.
 import {
   addonsRule,
   cleanRawRule,
