@@ -310,6 +310,11 @@ const statusSchema = obj('What the operator observed.', {
   processor: obj('Processor scaling.', {
     replicas: int('Processor replicas the operator set.'),
   }),
+  mongodb: obj('The MongoDB Secret the pods were given.', {
+    secretVersion: str(
+      'resourceVersion of the Secret last put on the pod templates; a new one rolls the pods.',
+    ),
+  }),
 });
 
 /** The CustomResourceDefinition object, ready to apply. */

@@ -116,7 +116,11 @@ const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 interface Observed {
   metadata: { deletionTimestamp?: string | Date; finalizers?: string[] };
-  status?: { conditions?: Condition[]; observedGeneration?: number };
+  status?: {
+    conditions?: Condition[];
+    observedGeneration?: number;
+    mongodb?: { secretVersion?: string };
+  };
 }
 
 /** What one reconcile did. */
@@ -442,6 +446,19 @@ export async function reconcileOnce(
       message: degraded.message,
     });
   }
+  const seenSecret = cs.status?.mongodb?.secretVersion;
+  if (
+    'version' in mongoSecret &&
+    seenSecret !== undefined &&
+    seenSecret !== mongoSecret.version
+  ) {
+    const { name } = cs.spec.mongodb.urlSecretRef;
+    events.push({
+      type: 'Normal',
+      reason: 'MongoSecretChanged',
+      message: `Secret ${name} changed (version ${seenSecret} to ${mongoSecret.version}); the pods roll onto it.`,
+    });
+  }
   if (refused.length === 0 && cs.status?.observedGeneration !== generation) {
     events.push({
       type: 'Normal',
@@ -461,6 +478,9 @@ export async function reconcileOnce(
           ...(input.queueLag === undefined
             ? {}
             : { queue: { lag: input.queueLag } }),
+          ...('version' in mongoSecret
+            ? { mongodb: { secretVersion: mongoSecret.version } }
+            : {}),
         },
       },
     },

@@ -233,6 +233,11 @@ describe(
       await reconcile();
       const first = await secretVersion();
       assert.deepEqual(await versionsOnPods(), everywhere(first));
+      assert.deepEqual(
+        (await reconcile()).events,
+        [],
+        'an unchanged Secret is not news',
+      );
 
       const rotated = await kube.request(secret, {
         method: 'PATCH',
@@ -240,10 +245,20 @@ describe(
         body: { stringData: { url: 'mongodb://db-2:27017' } },
       });
       assert.equal(rotated.status, 200);
-      await reconcile();
+      const afterRotation = await reconcile();
       const second = await secretVersion();
       assert.notEqual(second, first);
       assert.deepEqual(await versionsOnPods(), everywhere(second));
+      assert.deepEqual(
+        afterRotation.events.map((e) => [e.reason, e.message]),
+        [
+          [
+            'MongoSecretChanged',
+            `Secret mongodb changed (version ${first} to ${second}); the pods roll onto it.`,
+          ],
+        ],
+      );
+      assert.equal(at(await read(), 'status.mongodb.secretVersion'), second);
 
       assert.equal(
         (await kube.request(secret, { method: 'DELETE' })).status,
