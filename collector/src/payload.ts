@@ -101,7 +101,7 @@ export async function readCrashReport(
   const state = new ReportBuilder(storage, options);
   const received = new ByteLimit(options.maxBodyBytes);
   const decoded = new ByteLimit(options.maxBodyBytes);
-  const parser = state.createParser(headers.contentType!);
+  const parser = createPartParser(state, headers.contentType!);
   const abort = new AbortController();
   state.onFailure = () => abort.abort();
 
@@ -130,6 +130,25 @@ export async function readCrashReport(
     throw reason;
   } finally {
     body.off('error', onBodyError);
+  }
+}
+
+/**
+ * Creates the multipart parser. Busboy knows only multipart/form-data, so a
+ * multipart/mixed body, which Antenna accepts too and which has the same
+ * part syntax, is handed to it under that name with its parameters kept.
+ * Any other refusal of the header is a malformed report, not a server error.
+ */
+function createPartParser(state: ReportBuilder, contentType: string) {
+  const formData = contentType.replace(/^[^;]*/, 'multipart/form-data');
+  try {
+    return state.createParser(formData);
+  } catch (err) {
+    throw new MalformedCrashReportError(
+      'invalid_payload_structure',
+      undefined,
+      { cause: err },
+    );
   }
 }
 

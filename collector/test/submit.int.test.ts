@@ -62,6 +62,19 @@ describe(
         [...Object.keys(raw)].sort(),
         'keys are sorted',
       );
+      assert.deepEqual(
+        Object.keys(raw.metadata as object),
+        [
+          'collector_notes',
+          'dump_checksums',
+          'payload',
+          'payload_compressed',
+          'payload_size',
+          'throttle_rule',
+          'user_agent',
+        ],
+        'metadata keys are sorted too',
+      );
       assert.deepEqual(raw.metadata, {
         payload: 'multipart',
         payload_compressed: '0',
@@ -140,6 +153,45 @@ describe(
       assert.equal(raw.ProductName, 'App');
       assert.equal(raw.TelemetryEnvironment, '{"a":1}');
       assert.equal((raw.metadata as Record<string, unknown>).payload, 'json');
+    });
+
+    it('stores JSON annotations that are not strings as sent, keys sorted', async () => {
+      const reply = await submit(
+        h.url,
+        multipart([
+          {
+            name: 'extra',
+            value:
+              '{"ProductName":"App","Count":3,"Flag":true,"Nested":{"z":1,"a":[{"y":2,"b":1}]}}',
+            contentType: 'application/json',
+          },
+        ]),
+      );
+      const raw = (await h.rawCrash(crashIdOf(reply)))!.raw_crash;
+      assert.equal(raw.Count, 3);
+      assert.equal(raw.Flag, true);
+      assert.deepEqual(raw.Nested, { a: [{ b: 1, y: 2 }], z: 1 });
+      const nested = raw.Nested as { a: object[] };
+      assert.deepEqual(Object.keys(nested), ['a', 'z']);
+      assert.deepEqual(Object.keys(nested.a[0]!), ['b', 'y']);
+    });
+
+    it('accepts multipart/mixed as well as multipart/form-data', async () => {
+      const minidump = randomBytes(5000);
+      const form = multipart([
+        { name: 'ProductName', value: 'Mixed' },
+        dumpPart('upload_file_minidump', minidump),
+      ]);
+      const reply = await submit(h.url, {
+        body: form.body,
+        contentType: form.contentType.replace(
+          'multipart/form-data',
+          'multipart/mixed',
+        ),
+      });
+      const doc = (await h.rawCrash(crashIdOf(reply)))!;
+      assert.equal(doc.raw_crash.ProductName, 'Mixed');
+      assert.ok((await h.dumpBytes(doc.dumps[0]!.fileId)).equals(minidump));
     });
 
     it('accepts JSON and form annotations together, with a note', async () => {
