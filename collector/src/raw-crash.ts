@@ -31,7 +31,10 @@ export function removeAnnotations(
   }
 }
 
-/** Builds the raw crash with sorted keys, as Socorro writes it. */
+/**
+ * Builds the raw crash with its keys sorted at every level (the metadata
+ * and any object an annotation holds too), as Antenna writes it.
+ */
 export function buildRawCrash(
   report: CrashReport,
   info: SubmissionInfo,
@@ -53,10 +56,22 @@ export function buildRawCrash(
       throttle_rule: info.throttleRule,
     },
   };
+  return sortKeys(crash) as RawCrash;
+}
+
+/** A copy of a JSON-like value whose objects have their keys sorted. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(sortKeys);
+  }
+  if (typeof value !== 'object' || value === null) {
+    return value;
+  }
+  const object = value as Record<string, unknown>;
   return Object.fromEntries(
-    Object.keys(crash)
+    Object.keys(object)
       .sort()
-      .map((key) => [key, crash[key]]),
+      .map((key) => [key, sortKeys(object[key])]),
   );
 }
 
