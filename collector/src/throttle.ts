@@ -149,7 +149,8 @@ function decide(
     return rule.result;
   }
   const { samplePercent, sampled, unsampled } = rule.result;
-  return random() < samplePercent ? sampled : unsampled;
+  // As in Antenna, a roll equal to the percentage is still sampled.
+  return random() <= samplePercent ? sampled : unsampled;
 }
 
 type Predicate = (annotations: Record<string, unknown>) => boolean;

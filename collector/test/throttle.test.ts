@@ -140,10 +140,15 @@ describe('throttle rules', () => {
       result: 'accept',
       rule: 'is_firefox_desktop',
     });
+    // A roll equal to the percentage is sampled, as in Antenna.
     assert.deepEqual(throttle(rules, () => 10)({ ProductName: 'Firefox' }), {
-      result: 'reject',
+      result: 'accept',
       rule: 'is_firefox_desktop',
     });
+    assert.deepEqual(
+      throttle(rules, () => 10.001)({ ProductName: 'Firefox' }),
+      { result: 'reject', rule: 'is_firefox_desktop' },
+    );
   });
 
   it('falls through to the next rule on continue', () => {
