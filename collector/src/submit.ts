@@ -70,19 +70,23 @@ export async function handleSubmit(
   // Throttle on the annotations as sent, before any cleanup.
   const decision = deps.throttle(report.annotations);
   metrics.throttle.inc({ result: decision.result, rule: decision.rule });
-  if (decision.result === 'reject') {
-    await deps.storage.deleteDumps(report.dumps);
-    endSave();
-    log.info({ rule: decision.rule }, 'crash rejected by throttle rule');
-    ctx.body = `Discarded=rule_${decision.rule}`;
-    return;
-  }
 
-  // Crash id: minted here, or chosen by an authorized stage submitter.
+  // Crash id: minted here, or chosen by an authorized stage submitter. As in
+  // Antenna, a uuid annotation is refused before a rejection is answered.
   const crashId = chooseCrashId(ctx, report, deps, receivedAt);
   if (crashId === undefined) {
     await deps.storage.deleteDumps(report.dumps);
     endSave();
+    return;
+  }
+  if (decision.result === 'reject') {
+    await deps.storage.deleteDumps(report.dumps);
+    endSave();
+    log.info(
+      { crashId, rule: decision.rule },
+      'crash rejected by throttle rule',
+    );
+    ctx.body = `Discarded=rule_${decision.rule}`;
     return;
   }
 

@@ -409,6 +409,20 @@ describe('refused submissions', { timeout: 180_000 }, () => {
       );
     });
 
+    it('answers 401 for a uuid annotation even when a rule rejects the crash', async () => {
+      const files = await h.countDumpFiles();
+      const reply = await submit(
+        h.url,
+        withDump(
+          { name: 'ProductName', value: 'Other' },
+          { name: 'uuid', value: 'de1bb258-cbbf-4589-a673-34f800160918' },
+        ),
+      );
+      assert.equal(reply.status, 401);
+      assert.equal(reply.body, 'Discarded=unauthorized_uuid');
+      assert.equal(await h.countDumpFiles(), files);
+    });
+
     it('samples with the injected randomness', async () => {
       roll = 5;
       const kept = await submit(
