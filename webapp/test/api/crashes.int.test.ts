@@ -10,6 +10,7 @@ describe('crash endpoints on real servers', { timeout: 60_000 }, () => {
   let unprocessedId: string;
   const dump = Buffer.from('MDMP fake dump bytes \u0000\u0001\u0002');
   const browserDump = Buffer.from('second dump');
+  const memoryReport = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01]);
 
   before(async () => {
     h = await startWebappHarness();
@@ -24,7 +25,11 @@ describe('crash endpoints on real servers', { timeout: 60_000 }, () => {
         SomeUnknownAnnotation: 'unknown means protected',
         metadata: { user_agent: 'Reporter/1.0', collector_notes: [] },
       },
-      { upload_file_minidump: dump, upload_file_minidump_browser: browserDump },
+      {
+        upload_file_minidump: dump,
+        upload_file_minidump_browser: browserDump,
+        memory_report: memoryReport,
+      },
     );
     await h.storeProcessed({
       uuid: processedId,
@@ -212,6 +217,17 @@ describe('crash endpoints on real servers', { timeout: 60_000 }, () => {
         `attachment; filename="${processedId}-upload_file_minidump_browser.dmp"`,
       );
       assert.deepEqual(Buffer.from(await other.arrayBuffer()), browserDump);
+      // Socorro serves the memory report under its own name, not <id>-<name>.dmp.
+      const memory = await fetch(
+        `${h.url}/api/RawCrash/?crash_id=${processedId}&format=raw&name=memory_report`,
+        { headers: { 'Auth-Token': rawdump } },
+      );
+      assert.equal(memory.status, 200);
+      assert.equal(
+        memory.headers.get('content-disposition'),
+        'attachment; filename="memory_report.json.gz"',
+      );
+      assert.deepEqual(Buffer.from(await memory.arrayBuffer()), memoryReport);
       const missing = await h.call(
         `/api/RawCrash/?crash_id=${processedId}&format=raw&name=nope`,
         { token: rawdump },

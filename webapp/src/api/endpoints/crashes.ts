@@ -16,6 +16,8 @@ import { processedCrashForApi, rawCrashForApi } from '../redact.js';
 
 const EXAMPLE_ID = '6a1f0a7e-0c3b-4bd2-9d8e-0f5e20261203';
 const MAIN_DUMP = 'upload_file_minidump';
+/** The gzipped JSON memory report, which Socorro serves under its own file name. */
+const MEMORY_REPORT = 'memory_report';
 /** Seconds between two priority requests for the same crash. */
 const PRIORITY_INTERVAL_SECONDS = 60;
 
@@ -60,6 +62,21 @@ async function requestPriority(deps: ApiDeps, crashId: CrashId): Promise<void> {
   );
 }
 
+/**
+ * The download name of a dump, as Socorro gives it: `<id>.dmp` for the main
+ * dump, `memory_report.json.gz` for the memory report, `<id>-<name>.dmp`
+ * for any other.
+ */
+export function dumpFilename(crashId: CrashId, name: string): string {
+  if (name === MAIN_DUMP) {
+    return `${crashId}.dmp`;
+  }
+  if (name === MEMORY_REPORT) {
+    return 'memory_report.json.gz';
+  }
+  return `${crashId}-${name}.dmp`;
+}
+
 export function crashEndpoints(deps: ApiDeps): ApiEndpoint[] {
   const processedCrash: ApiEndpoint = {
     name: 'ProcessedCrash',
@@ -76,7 +93,7 @@ export function crashEndpoints(deps: ApiDeps): ApiEndpoint[] {
       signature: 'OOM | small',
       product: 'Firefox',
       version: '128.0',
-      date_processed: '2026-12-03T10:00:00.000000+00:00',
+      date_processed: '2026-12-03T10:00:00+00:00',
     },
     async handle({ params, principal }) {
       const crashId = crashIdParam(params);
@@ -104,7 +121,8 @@ export function crashEndpoints(deps: ApiDeps): ApiEndpoint[] {
     description:
       'format=meta (default): the annotations and collector fields, reduced to public fields unless the ' +
       'token holds view_pii. format=raw: the dump named by name (default upload_file_minidump) as a file ' +
-      'download; needs view_rawdump.',
+      'download (<crash id>.dmp, <crash id>-<name>.dmp, or memory_report.json.gz for memory_report); ' +
+      'needs view_rawdump.',
     parameters: [
       crashIdDoc,
       {
@@ -153,8 +171,7 @@ export function crashEndpoints(deps: ApiDeps): ApiEndpoint[] {
       return {
         kind: 'file',
         data: await buffer(deps.rawCrashes.openDump(dump.fileId)),
-        filename:
-          name === MAIN_DUMP ? `${crashId}.dmp` : `${crashId}-${name}.dmp`,
+        filename: dumpFilename(crashId, name),
         contentType: 'application/octet-stream',
       };
     },
