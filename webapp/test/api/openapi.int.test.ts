@@ -84,6 +84,19 @@ describe('OpenAPI document', { timeout: 60_000 }, () => {
     );
   });
 
+  it('writes example dates the way the API answers them (isoformat, no zero fraction)', () => {
+    const text = JSON.stringify(doc);
+    const dates = text.match(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^"]*/g) ?? [];
+    assert.ok(dates.length > 0);
+    for (const date of dates) {
+      assert.match(
+        date,
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.(?!000000)\d{6})?\+00:00$/,
+        date,
+      );
+    }
+  });
+
   it('names paths the server answers, none of them unknown', async () => {
     for (const path of Object.keys(doc.paths)) {
       const res = await h.call(path);

@@ -72,7 +72,7 @@ export function signatureEndpoints(deps: ApiDeps): ApiEndpoint[] {
       hits: [
         {
           signature: 'OOM | small',
-          first_date: '2026-11-02T08:00:00.000000+00:00',
+          first_date: '2026-11-02T08:00:00+00:00',
           first_build: '20261101093015',
         },
       ],

@@ -53,7 +53,7 @@ export function tokensEndpoint(access: AccessStore): ApiEndpoint {
       token: '0123456789abcdef0123456789abcdef',
       user: 'admin',
       permissions: ['view_pii'],
-      expires: '2027-03-03T10:00:00.000000+00:00',
+      expires: '2027-03-03T10:00:00+00:00',
     },
     async handle({ method, params }) {
       if (method === 'GET') {

@@ -109,8 +109,8 @@ export function topCrashersEndpoints(deps: ApiDeps): ApiEndpoint[] {
     responseExample: {
       product: 'Firefox',
       versions: ['128.0'],
-      start_date: '2026-11-26T10:00:00.000000+00:00',
-      end_date: '2026-12-03T10:00:00.000000+00:00',
+      start_date: '2026-11-26T10:00:00+00:00',
+      end_date: '2026-12-03T10:00:00+00:00',
       total_crashes: 1200,
       crashes: [
         {
@@ -122,7 +122,7 @@ export function topCrashersEndpoints(deps: ApiDeps): ApiEndpoint[] {
           count: 300,
           platforms: { 'Windows NT': 250, Linux: 50 },
           installs: 180,
-          first_seen: '2026-11-02T08:00:00.000000+00:00',
+          first_seen: '2026-11-02T08:00:00+00:00',
           bug_ids: [1834567],
         },
       ],
@@ -258,7 +258,7 @@ export function topCrashersEndpoints(deps: ApiDeps): ApiEndpoint[] {
           version: '128.0',
           crashes: 1200,
           channels: ['release'],
-          last_crash: '2026-12-03T09:59:00.000000+00:00',
+          last_crash: '2026-12-03T09:59:00+00:00',
         },
       ],
       total: 1,
