@@ -11,6 +11,10 @@ import { symbolEndpoints } from './api/endpoints/symbols.js';
 import { tokensEndpoint } from './api/endpoints/tokens.js';
 import { topCrashersEndpoints } from './api/endpoints/top-crashers.js';
 
+// LIMITATION: Socorro's MissingProcessedCrash (it needs the job that finds
+// crashes the processor never stored) and NoOp are not offered; a call to
+// either answers as any unknown service does (docs/limitations.md).
+
 /** Builds the endpoints over their dependencies. */
 export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
   return [

@@ -3,6 +3,8 @@
  * `calendar_interval`, in UTC, weeks starting on Monday) and fixed widths
  * for numbers.
  */
+// LIMITATION: a date histogram takes one calendar unit per bucket; multiples
+// such as 2d are refused (docs/limitations.md).
 
 /** A calendar unit a date histogram can be bucketed by. */
 export type DateUnit =
