@@ -22,7 +22,7 @@ import {
   dateBuckets,
   nextBucket,
   type DateBucket,
-  type DateUnit,
+  type DateInterval,
 } from './intervals.js';
 import type { SearchRunner } from './runner.js';
 
@@ -55,7 +55,7 @@ type Combination = ReadonlyMap<number, DateBucket>;
 
 /** A histogram of a datetime field. */
 type DateHistogram = HistogramFacet & {
-  readonly interval: { readonly kind: 'date'; readonly unit: DateUnit };
+  readonly interval: { readonly kind: 'date' } & DateInterval;
 };
 
 function isDateHistogram(node: FacetNode): node is DateHistogram {
@@ -128,7 +128,7 @@ function selectedBuckets(
 ): DateBucket[] {
   return [...selected.values()].map((start) => ({
     start: start as Date,
-    end: nextBucket(start as Date, node.interval.unit),
+    end: nextBucket(start as Date, node.interval),
   }));
 }
 
@@ -330,7 +330,7 @@ export class FacetEngine {
     const buckets = dateBuckets(
       bounds.from,
       bounds.to,
-      node.interval.unit,
+      node.interval,
       MAX_HISTOGRAM_BUCKETS,
     );
     if (buckets === undefined) {

@@ -13,8 +13,8 @@ import { badRequest, invalidParameters } from '../api/errors.js';
 import { resolveField, type SearchAccess } from './access.js';
 import { isHistogramField, type SearchField } from './fields.js';
 import {
-  DATE_UNIT_NAMES,
-  parseDateUnit,
+  DATE_INTERVAL_HELP,
+  parseDateInterval,
   type HistogramInterval,
 } from './intervals.js';
 import { nonEmpty, singleValue } from './meta-params.js';
@@ -204,15 +204,15 @@ class FacetReader {
       return defaultInterval(field);
     }
     if (field.queryType === 'date') {
-      const unit = parseDateUnit(text);
-      if (unit === undefined) {
+      const interval = parseDateInterval(text);
+      if (interval === undefined) {
         throw invalidParameters({
           [key]: [
-            `'${text}' is not a date interval: use one of ${DATE_UNIT_NAMES.join(', ')}`,
+            `'${text}' is not a date interval: use ${DATE_INTERVAL_HELP}`,
           ],
         });
       }
-      return { kind: 'date', unit };
+      return { kind: 'date', ...interval };
     }
     const width = parseNumber(text, field.type === 'integer');
     if (width === undefined || width <= 0) {
@@ -234,7 +234,7 @@ function noHistogram(field: SearchField): string {
 
 function defaultInterval(field: SearchField): HistogramInterval {
   return field.queryType === 'date'
-    ? { kind: 'date', unit: 'day' }
+    ? { kind: 'date', unit: 'day', count: 1 }
     : { kind: 'number', width: 1 };
 }
 

@@ -1,22 +1,35 @@
 /**
- * Histogram intervals: calendar units for dates (as Elasticsearch's
- * `calendar_interval`, in UTC, weeks starting on Monday) and fixed widths
- * for numbers.
+ * Histogram intervals. Dates are cut either by one calendar unit (as
+ * Elasticsearch's `calendar_interval`: `1d`, `1w`, `1M`…, in UTC, weeks
+ * starting on Monday) or by a whole number of seconds, minutes, hours or
+ * days (as its `fixed_interval`: `30s`, `6h`, `2d`…, buckets of that many
+ * milliseconds counted from 1970-01-01T00:00:00Z). Numbers are cut by a
+ * fixed width.
  */
-// LIMITATION: a date histogram takes one calendar unit per bucket; multiples
-// such as 2d are refused (docs/limitations.md).
 
-/** A calendar unit a date histogram can be bucketed by. */
+/** A unit a date histogram can be bucketed by. */
 export type DateUnit =
-  'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+  'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/**
+ * How the buckets of a date histogram are cut: `count` times `unit`. A
+ * count above 1 is a fixed interval, which only units of a fixed length
+ * (second, minute, hour, day) can have.
+ */
+export interface DateInterval {
+  readonly unit: DateUnit;
+  readonly count: number;
+}
 
 /** How the buckets of one histogram are cut. */
 export type HistogramInterval =
-  | { readonly kind: 'date'; readonly unit: DateUnit }
+  | ({ readonly kind: 'date' } & DateInterval)
   | { readonly kind: 'number'; readonly width: number };
 
 /** Spellings Elasticsearch accepts for each calendar unit. */
 const UNIT_NAMES: Readonly<Record<string, DateUnit>> = {
+  '1s': 'second',
+  second: 'second',
   '1m': 'minute',
   minute: 'minute',
   '1h': 'hour',
@@ -33,18 +46,58 @@ const UNIT_NAMES: Readonly<Record<string, DateUnit>> = {
   year: 'year',
 };
 
-/** The spellings of {@link parseDateUnit}, for error messages. */
-export const DATE_UNIT_NAMES: readonly string[] = Object.keys(UNIT_NAMES);
+/** The letters of fixed intervals, and the length of each unit. */
+const FIXED_UNITS: Readonly<Record<string, DateUnit>> = {
+  s: 'second',
+  m: 'minute',
+  h: 'hour',
+  d: 'day',
+};
 
-/** `1d`, `day`, `1h`, `1w`, `1M` (month)... or undefined. */
-export function parseDateUnit(text: string): DateUnit | undefined {
-  return Object.hasOwn(UNIT_NAMES, text) ? UNIT_NAMES[text] : undefined;
+const UNIT_MS: Readonly<Partial<Record<DateUnit, number>>> = {
+  second: 1_000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+};
+
+/** A whole number of fixed units: `2d`, `6h`, `90m`, `30s`. */
+const FIXED_INTERVAL = /^([1-9][0-9]{0,5})([smhd])$/;
+
+/** The accepted spellings, for error messages. */
+export const DATE_INTERVAL_HELP =
+  `one of ${Object.keys(UNIT_NAMES).join(', ')}, ` +
+  'or a whole number of s, m, h or d such as 6h or 2d';
+
+/** `1d`, `day`, `1w`, `1M` (month), `6h`, `2d`... or undefined. */
+export function parseDateInterval(text: string): DateInterval | undefined {
+  if (Object.hasOwn(UNIT_NAMES, text)) {
+    return { unit: UNIT_NAMES[text] as DateUnit, count: 1 };
+  }
+  const fixed = FIXED_INTERVAL.exec(text);
+  if (fixed === null) {
+    return undefined;
+  }
+  return {
+    unit: FIXED_UNITS[fixed[2] as string] as DateUnit,
+    count: Number(fixed[1]),
+  };
+}
+
+/** The length in milliseconds of a fixed interval, else undefined. */
+function fixedLength(interval: DateInterval): number | undefined {
+  const unit = UNIT_MS[interval.unit];
+  return unit === undefined ? undefined : unit * interval.count;
 }
 
 /** The start of the bucket holding `date`. */
-export function truncateDate(date: Date, unit: DateUnit): Date {
+export function truncateDate(date: Date, interval: DateInterval): Date {
+  const length = fixedLength(interval);
+  if (length !== undefined) {
+    return new Date(Math.floor(date.getTime() / length) * length);
+  }
   const d = new Date(date.getTime());
-  switch (unit) {
+  switch (interval.unit) {
     case 'year':
       return new Date(Date.UTC(d.getUTCFullYear(), 0, 1));
     case 'quarter': {
@@ -53,27 +106,23 @@ export function truncateDate(date: Date, unit: DateUnit): Date {
     }
     case 'month':
       return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-    case 'week': {
+    default: {
+      // week: the units of fixed length were handled above.
       const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
       const sinceMonday = (d.getUTCDay() + 6) % 7;
       return new Date(day - sinceMonday * 86_400_000);
     }
-    case 'day':
-      d.setUTCHours(0, 0, 0, 0);
-      return d;
-    case 'hour':
-      d.setUTCMinutes(0, 0, 0);
-      return d;
-    case 'minute':
-      d.setUTCSeconds(0, 0);
-      return d;
   }
 }
 
 /** The start of the bucket after the one starting at `start`. */
-export function nextBucket(start: Date, unit: DateUnit): Date {
+export function nextBucket(start: Date, interval: DateInterval): Date {
+  const length = fixedLength(interval);
+  if (length !== undefined) {
+    return new Date(start.getTime() + length);
+  }
   const d = new Date(start.getTime());
-  switch (unit) {
+  switch (interval.unit) {
     case 'year':
       d.setUTCFullYear(d.getUTCFullYear() + 1);
       return d;
@@ -83,14 +132,8 @@ export function nextBucket(start: Date, unit: DateUnit): Date {
     case 'month':
       d.setUTCMonth(d.getUTCMonth() + 1);
       return d;
-    case 'week':
+    default:
       return new Date(d.getTime() + 7 * 86_400_000);
-    case 'day':
-      return new Date(d.getTime() + 86_400_000);
-    case 'hour':
-      return new Date(d.getTime() + 3_600_000);
-    case 'minute':
-      return new Date(d.getTime() + 60_000);
   }
 }
 
@@ -107,16 +150,16 @@ export interface DateBucket {
 export function dateBuckets(
   from: Date,
   to: Date,
-  unit: DateUnit,
+  interval: DateInterval,
   max: number,
 ): DateBucket[] | undefined {
   const buckets: DateBucket[] = [];
-  let start = truncateDate(from, unit);
+  let start = truncateDate(from, interval);
   while (start.getTime() <= to.getTime()) {
     if (buckets.length === max) {
       return undefined;
     }
-    const end = nextBucket(start, unit);
+    const end = nextBucket(start, interval);
     buckets.push({ start, end });
     start = end;
   }

@@ -23,7 +23,7 @@ function outline(nodes: readonly FacetNode[]): unknown[] {
     const interval =
       node.kind === 'histogram'
         ? node.interval.kind === 'date'
-          ? `/${node.interval.unit}`
+          ? `/${node.interval.count > 1 ? `${node.interval.count} ` : ''}${node.interval.unit}`
           : `/${node.interval.width}`
         : '';
     const label = `${node.key}${interval}`;
@@ -107,6 +107,18 @@ describe('parseFacets', () => {
     );
   });
 
+  it('reads fixed date intervals', () => {
+    assert.deepEqual(
+      outline(
+        facets({
+          _facets: '_histogram.date',
+          '_histogram_interval.date': '6h',
+        }),
+      ),
+      ['histogram_date/6 hour'],
+    );
+  });
+
   it('refuses unknown and protected fields wherever they are named', () => {
     const protectedMessage =
       "Field 'url' is protected: use SuperSearchUnredacted with the 'view_pii' permission";
@@ -178,10 +190,11 @@ describe('parseFacets', () => {
 
   it('refuses bad intervals', () => {
     assertInvalid(
-      () => facets({ '_histogram_interval.date': '2d' }),
+      () => facets({ '_histogram_interval.date': '2w' }),
       '_histogram_interval.date',
-      "'2d' is not a date interval: " +
-        'use one of 1m, minute, 1h, hour, 1d, day, 1w, week, 1M, month, 1q, quarter, 1y, year',
+      "'2w' is not a date interval: use one of 1s, second, 1m, minute, " +
+        '1h, hour, 1d, day, 1w, week, 1M, month, 1q, quarter, 1y, year, ' +
+        'or a whole number of s, m, h or d such as 6h or 2d',
     );
     assertInvalid(
       () => facets({ '_histogram_interval.uptime': '0' }),

@@ -4,28 +4,61 @@ import {
   dateBuckets,
   nextBucket,
   numberBucket,
-  parseDateUnit,
+  parseDateInterval,
   truncateDate,
+  type DateInterval,
   type DateUnit,
 } from '../../src/search/intervals.js';
 
 const at = (text: string) => new Date(text);
 
-describe('parseDateUnit', () => {
+const one = (unit: DateUnit): DateInterval => ({ unit, count: 1 });
+
+describe('parseDateInterval', () => {
   it("reads Elasticsearch's calendar intervals", () => {
-    assert.equal(parseDateUnit('1d'), 'day');
-    assert.equal(parseDateUnit('day'), 'day');
-    assert.equal(parseDateUnit('1h'), 'hour');
-    assert.equal(parseDateUnit('1w'), 'week');
-    assert.equal(parseDateUnit('1m'), 'minute');
-    assert.equal(parseDateUnit('1M'), 'month');
-    assert.equal(parseDateUnit('1q'), 'quarter');
-    assert.equal(parseDateUnit('1y'), 'year');
+    const cases: [string, DateUnit][] = [
+      ['1s', 'second'],
+      ['1m', 'minute'],
+      ['1h', 'hour'],
+      ['1d', 'day'],
+      ['day', 'day'],
+      ['1w', 'week'],
+      ['week', 'week'],
+      ['1M', 'month'],
+      ['1q', 'quarter'],
+      ['1y', 'year'],
+    ];
+    for (const [text, unit] of cases) {
+      assert.deepEqual(parseDateInterval(text), one(unit), text);
+    }
+  });
+
+  it('reads fixed intervals of seconds, minutes, hours and days', () => {
+    assert.deepEqual(parseDateInterval('2d'), { unit: 'day', count: 2 });
+    assert.deepEqual(parseDateInterval('6h'), { unit: 'hour', count: 6 });
+    assert.deepEqual(parseDateInterval('90m'), { unit: 'minute', count: 90 });
+    assert.deepEqual(parseDateInterval('30s'), { unit: 'second', count: 30 });
   });
 
   it('refuses other spellings', () => {
-    for (const text of ['2d', 'days', '1D', '', 'toString', 'constructor']) {
-      assert.equal(parseDateUnit(text), undefined, text);
+    const refused = [
+      '0d',
+      '02d',
+      '2w',
+      '2M',
+      '2q',
+      '2y',
+      '1.5h',
+      '-1d',
+      '1000000d',
+      'days',
+      '1D',
+      '',
+      'toString',
+      'constructor',
+    ];
+    for (const text of refused) {
+      assert.equal(parseDateInterval(text), undefined, text);
     }
   });
 });
@@ -33,6 +66,7 @@ describe('parseDateUnit', () => {
 describe('truncateDate and nextBucket', () => {
   const date = at('2026-11-18T13:47:21.500Z'); // a Wednesday
   const cases: [DateUnit, string, string][] = [
+    ['second', '2026-11-18T13:47:21.000Z', '2026-11-18T13:47:22.000Z'],
     ['minute', '2026-11-18T13:47:00.000Z', '2026-11-18T13:48:00.000Z'],
     ['hour', '2026-11-18T13:00:00.000Z', '2026-11-18T14:00:00.000Z'],
     ['day', '2026-11-18T00:00:00.000Z', '2026-11-19T00:00:00.000Z'],
@@ -43,28 +77,72 @@ describe('truncateDate and nextBucket', () => {
   ];
   for (const [unit, start, next] of cases) {
     it(`cuts by ${unit}`, () => {
-      const truncated = truncateDate(date, unit);
+      const truncated = truncateDate(date, one(unit));
       assert.equal(truncated.toISOString(), start);
-      assert.equal(nextBucket(truncated, unit).toISOString(), next);
+      assert.equal(nextBucket(truncated, one(unit)).toISOString(), next);
     });
   }
 
   it('starts weeks on Monday, Sunday included in the week before', () => {
     assert.equal(
-      truncateDate(at('2026-11-22T23:00:00Z'), 'week').toISOString(),
+      truncateDate(at('2026-11-22T23:00:00Z'), one('week')).toISOString(),
       '2026-11-16T00:00:00.000Z',
     );
     assert.equal(
-      truncateDate(at('2026-11-23T00:00:00Z'), 'week').toISOString(),
+      truncateDate(at('2026-11-23T00:00:00Z'), one('week')).toISOString(),
       '2026-11-23T00:00:00.000Z',
     );
   });
 
   it('does not change its argument', () => {
     const original = at('2026-11-18T13:47:21.500Z');
-    truncateDate(original, 'day');
-    nextBucket(original, 'month');
+    truncateDate(original, one('day'));
+    truncateDate(original, { unit: 'hour', count: 6 });
+    nextBucket(original, one('month'));
+    nextBucket(original, { unit: 'day', count: 2 });
     assert.equal(original.toISOString(), '2026-11-18T13:47:21.500Z');
+  });
+});
+
+describe('fixed intervals', () => {
+  it('count buckets of that length from the start of 1970', () => {
+    // 2026-11-18 is day 20,775 since 1970-01-01, an odd day: the 2-day
+    // bucket holding it started the day before.
+    const date = at('2026-11-18T13:47:21.500Z');
+    const twoDays = { unit: 'day', count: 2 } as const;
+    assert.equal(
+      truncateDate(date, twoDays).toISOString(),
+      '2026-11-17T00:00:00.000Z',
+    );
+    assert.equal(
+      nextBucket(at('2026-11-17T00:00:00Z'), twoDays).toISOString(),
+      '2026-11-19T00:00:00.000Z',
+    );
+    const sixHours = { unit: 'hour', count: 6 } as const;
+    assert.equal(
+      truncateDate(date, sixHours).toISOString(),
+      '2026-11-18T12:00:00.000Z',
+    );
+    assert.equal(
+      truncateDate(date, { unit: 'minute', count: 90 }).toISOString(),
+      '2026-11-18T13:30:00.000Z',
+    );
+    assert.equal(
+      truncateDate(date, { unit: 'second', count: 30 }).toISOString(),
+      '2026-11-18T13:47:00.000Z',
+    );
+  });
+
+  it('put a bucket boundary in the bucket it starts', () => {
+    const sixHours = { unit: 'hour', count: 6 } as const;
+    assert.equal(
+      truncateDate(at('2026-11-18T18:00:00Z'), sixHours).toISOString(),
+      '2026-11-18T18:00:00.000Z',
+    );
+    assert.equal(
+      truncateDate(at('2026-11-18T17:59:59.999Z'), sixHours).toISOString(),
+      '2026-11-18T12:00:00.000Z',
+    );
   });
 });
 
@@ -73,7 +151,7 @@ describe('dateBuckets', () => {
     const buckets = dateBuckets(
       at('2026-12-01T12:00:00Z'),
       at('2026-12-03T00:00:00Z'),
-      'day',
+      one('day'),
       10,
     );
     assert.deepEqual(
@@ -89,8 +167,8 @@ describe('dateBuckets', () => {
   it('gives up past the maximum', () => {
     const from = at('2026-12-01T00:00:00Z');
     const to = at('2026-12-03T23:00:00Z');
-    assert.equal(dateBuckets(from, to, 'day', 3)?.length, 3);
-    assert.equal(dateBuckets(from, to, 'day', 2), undefined);
+    assert.equal(dateBuckets(from, to, one('day'), 3)?.length, 3);
+    assert.equal(dateBuckets(from, to, one('day'), 2), undefined);
   });
 
   it('is empty when the range is', () => {
@@ -98,7 +176,7 @@ describe('dateBuckets', () => {
       dateBuckets(
         at('2026-12-03T00:00:00Z'),
         at('2026-12-01T00:00:00Z'),
-        'day',
+        one('day'),
         5,
       ),
       [],

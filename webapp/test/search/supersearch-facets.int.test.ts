@@ -55,6 +55,15 @@ const dateBucket =
     return [d.toISOString().replace('.000Z', '+00:00')];
   };
 
+/** Buckets of `ms` milliseconds counted from 1970, as fixed intervals are. */
+const fixedDateBucket =
+  (ms: number): Values =>
+  (crash) => {
+    const date = crash.date_processed;
+    const start = new Date(Math.floor(date.getTime() / ms) * ms);
+    return [start.toISOString().replace('.000Z', '+00:00')];
+  };
+
 const numberBucket =
   (name: string, width: number): Values =>
   (crash) =>
@@ -355,6 +364,48 @@ describe('Super Search facets on a real database', { timeout: 120_000 }, () => {
       );
     });
 
+    it('cuts by fixed intervals counted from 1970, with sub-facets', async () => {
+      const twoDays = await facets({
+        date: '>=2026-11-15',
+        '_histogram.date': 'product',
+        '_histogram_interval.date': '2d',
+      });
+      const crashes = h.crashes.filter(
+        (c) =>
+          c.date_processed >= new Date('2026-11-15') && c.date_processed <= NOW,
+      );
+      assert.deepEqual(
+        twoDays.histogram_date,
+        facetsOf(crashes, [
+          {
+            key: 'histogram_date',
+            values: fixedDateBucket(2 * 86_400_000),
+            histogram: true,
+          },
+          { key: 'product', values: field('product') },
+        ]).histogram_date,
+      );
+      // 2026-11-20 is day 20,777 since 1970, in the bucket that starts the
+      // day before; 2026-12-01, day 20,788, starts a bucket.
+      const terms = (twoDays.histogram_date as Bucket[]).map((b) => b.term);
+      assert.equal(terms[0], '2026-11-19T00:00:00+00:00');
+      assert.equal(terms[1], '2026-12-01T00:00:00+00:00');
+      const sixHours = await facets({
+        _facets: '_histogram.date',
+        '_histogram_interval.date': '6h',
+      });
+      assert.deepEqual(
+        sixHours,
+        facetsOf(inRange(), [
+          {
+            key: 'histogram_date',
+            values: fixedDateBucket(6 * 3_600_000),
+            histogram: true,
+          },
+        ]),
+      );
+    });
+
     it('cuts numbers by the interval, with sub-facets', async () => {
       const result = await facets({
         _facets: 'product',
@@ -515,8 +566,10 @@ describe('Super Search facets on a real database', { timeout: 120_000 }, () => {
         {
           errors: {
             '_histogram_interval.date': [
-              "'fortnight' is not a date interval: use one of 1m, minute, " +
-                '1h, hour, 1d, day, 1w, week, 1M, month, 1q, quarter, 1y, year',
+              "'fortnight' is not a date interval: use one of 1s, second, " +
+                '1m, minute, 1h, hour, 1d, day, 1w, week, 1M, month, 1q, ' +
+                'quarter, 1y, year, or a whole number of s, m, h or d such ' +
+                'as 6h or 2d',
             ],
           },
         },

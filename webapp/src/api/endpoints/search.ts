@@ -67,7 +67,9 @@ const META_PARAMETERS: readonly ParameterDoc[] = [
   {
     name: '_histogram_interval.<field>',
     description:
-      'Bucket size: 1d, 1h, 1w… for dates (default 1d), a number for numbers (default 1).',
+      'Bucket size. Dates: one calendar unit (1s, 1m, 1h, 1d, 1w, 1M, 1q, 1y; default 1d, in UTC, ' +
+      'weeks from Monday) or a whole number of s, m, h or d (6h, 2d: buckets of that length ' +
+      'counted from 1970-01-01). Numbers: a positive width (default 1).',
     schema: { type: 'string' },
   },
   {
