@@ -13,6 +13,9 @@ const outcome = z.enum(['accept', 'reject', 'continue']);
 const conditionSchema = z
   .object({
     annotation: z.string().min(1),
+    path: z
+      .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+      .optional(),
     equals: z.string().optional(),
     in: z.array(z.string()).optional(),
     matches: z.string().optional(),
@@ -162,21 +165,57 @@ function compileRule(rule: ParsedRule, now: () => Date) {
   return { rule, matches };
 }
 
-// LIMITATION: conditions read an annotation as text; they cannot look inside
-// a JSON-encoded annotation. See docs/limitations.md.
+// LIMITATION: a condition tests one annotation against constants; it cannot
+// compare two annotations. See docs/limitations.md.
 function compileCondition(c: ParsedCondition, now: () => Date): Predicate {
   const test = compileTest(c, now);
+  const path = typeof c.path === 'string' ? c.path.split('.') : c.path;
   const read = (annotations: Record<string, unknown>) => {
-    const value = annotations[c.annotation];
-    if (value === undefined || value === null) {
-      return undefined;
-    }
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    return c.ignoreCase ? text.toLowerCase() : text;
+    const annotation = annotations[c.annotation];
+    const value =
+      path === undefined ? annotation : valueAt(parseJson(annotation), path);
+    const text = asText(value);
+    return c.ignoreCase && text !== undefined ? text.toLowerCase() : text;
   };
   return c.not
     ? (annotations) => !test(read(annotations))
     : (annotations) => test(read(annotations));
+}
+
+/** A JSON-encoded annotation's value; one sent as JSON already stays as it is. */
+function parseJson(value: unknown): unknown {
+  if (typeof value !== 'string') {
+    return value;
+  }
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value at `path` (keys, or indexes of arrays), or undefined. */
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (
+      typeof current !== 'object' ||
+      current === null ||
+      !Object.hasOwn(current, key)
+    ) {
+      return undefined;
+    }
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+/** How a condition sees a value: text, or undefined when there is none. */
+function asText(value: unknown): string | undefined {
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function compileTest(
