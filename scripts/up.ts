@@ -4,20 +4,29 @@
  * app's administrator token is WEBAPP_ADMIN_TOKEN_SECRET when set, else a
  * new random one printed at start.
  *
- * LIMITATION: data lives in temporary folders and is removed on exit; see
- * docs/limitations.md.
+ * The servers keep their data in temporary folders removed on exit, or,
+ * with `--data-dir DIR`, in DIR, where the next run with the same option
+ * finds it again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
 import { startServices } from '@crashstats/testkit';
+
+const USAGE = `Usage: ./scripts/up.sh [--data-dir DIR]
+
+  --data-dir DIR  keep the data of NATS, Redis and FerretDB in DIR (made if
+                  missing) so that the next run with the same DIR finds the
+                  crashes again; without it the data is removed on exit.
+`;
 
 const COLLECTOR_PORT = process.env.COLLECTOR_PORT ?? '8000';
 const PROCESSOR_PORT = process.env.PROCESSOR_PORT ?? '8001';
 const WEBAPP_PORT = process.env.WEBAPP_PORT ?? '8080';
 
-/** Starts one component from its TypeScript source as a child process. */
 /**
  * Starts a component in a process group of its own, so that Ctrl-C in the
  * terminal reaches this script alone, which then stops each component with
@@ -59,12 +68,35 @@ async function waitForHeartbeat(
   throw new Error(`${url} did not become healthy within 30 s`);
 }
 
+/** The folder given with --data-dir, or undefined; exits on bad arguments. */
+function dataDirArgument(): string | undefined {
+  try {
+    const { values } = parseArgs({
+      options: {
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true) {
+      process.stdout.write(USAGE);
+      process.exit(0);
+    }
+    const dir = values['data-dir'];
+    return dir === undefined ? undefined : resolve(dir);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
+  const dataDir = dataDirArgument();
   console.log('Starting NATS, Redis and the MongoDB-wire server...');
   await using services = await startServices({
     nats: true,
     redis: true,
     mongo: true,
+    dataDir,
   });
   const env = {
     ...process.env,
@@ -126,7 +158,11 @@ Create a token that may read protected fields:
 
   curl -H 'Auth-Token: ${adminToken}' -d user=admin -d permissions=view_pii ${api}/api/tokens/
 
-Press Ctrl-C to stop; local data is discarded.
+Press Ctrl-C to stop; ${
+    dataDir === undefined
+      ? 'local data is discarded (keep it with --data-dir DIR).'
+      : `the data stays in ${dataDir} for the next run.`
+  }
 `);
 
   const stop = new Promise<void>((resolve) => {

@@ -26,11 +26,11 @@ export type {
   KubeResponse,
 } from './kube.js';
 export { mongoDatabaseName, startMongo } from './mongo.js';
-export type { MongoServer } from './mongo.js';
+export type { MongoOptions, MongoServer } from './mongo.js';
 export { startNats } from './nats.js';
 export type { NatsOptions, NatsServer } from './nats.js';
 export { startRedis } from './redis.js';
-export type { RedisServer } from './redis.js';
+export type { RedisOptions, RedisServer } from './redis.js';
 export { acceptsConnections, startServerProcess } from './server-process.js';
 export type {
   ServerContext,

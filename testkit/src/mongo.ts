@@ -17,7 +17,7 @@ export interface MongoServer extends AsyncDisposable {
    * nor can stop it, so tests that stop the server must skip.
    */
   readonly external: boolean;
-  /** Temporary folder of FerretDB's SQLite files; undefined when external. */
+  /** Folder of FerretDB's SQLite files; undefined when external. */
   readonly dataDir: string | undefined;
   /** The last lines FerretDB logged; empty when external. */
   output(): string;
@@ -25,7 +25,10 @@ export interface MongoServer extends AsyncDisposable {
   stop(): Promise<void>;
   /** Starts FerretDB again on the same port and data; rejects when external. */
   start(): Promise<void>;
-  /** Stops FerretDB and removes its data; does nothing when external. */
+  /**
+   * Stops FerretDB and removes its data, unless the folder was given; does
+   * nothing when external.
+   */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -115,15 +118,19 @@ function ferretdbArgs({ port, dataDir }: ServerContext): string[] {
   ];
 }
 
-/** Starts FerretDB with SQLite in a temp folder, ready once `ping` works. */
-async function startFerretdb(): Promise<MongoServer> {
+/**
+ * Starts FerretDB with SQLite in a temp folder (or `dataDir`, kept), ready
+ * once `ping` works.
+ */
+async function startFerretdb(dataDir?: string): Promise<MongoServer> {
   const server = await startServerProcess({
     name: 'ferretdb',
     command: await ferretdbBinary(),
     args: ferretdbArgs,
+    dataDir,
     prepare: async ({ dataDir }) => {
-      await mkdir(join(dataDir, 'sqlite'));
-      await mkdir(join(dataDir, 'state'));
+      await mkdir(join(dataDir, 'sqlite'), { recursive: true });
+      await mkdir(join(dataDir, 'state'), { recursive: true });
     },
     isReady: async ({ port }) => {
       await ping(ferretdbUrl(port), PING_TIMEOUT_MS);
@@ -141,15 +148,24 @@ async function startFerretdb(): Promise<MongoServer> {
   };
 }
 
+/** Options for {@link startMongo}. */
+export interface MongoOptions {
+  /** A folder to keep FerretDB's data in; a temporary one by default. */
+  readonly dataDir?: string;
+}
+
 /**
  * Provides a MongoDB-wire server. When `MONGODB_URL` is set, returns a handle
  * to that server (`external: true`) after checking it answers `ping`;
  * otherwise starts FerretDB v1 with its SQLite backend on a free loopback
  * port, ready once `ping` succeeds.
  *
+ * @param options - A folder to keep FerretDB's data in.
  * @returns A handle to the server; dispose it when done.
  */
-export async function startMongo(): Promise<MongoServer> {
+export async function startMongo(
+  options: MongoOptions = {},
+): Promise<MongoServer> {
   const external = process.env.MONGODB_URL;
-  return external ? externalMongo(external) : startFerretdb();
+  return external ? externalMongo(external) : startFerretdb(options.dataDir);
 }

@@ -8,6 +8,8 @@ import { startServerProcess } from './server-process.js';
 export interface NatsOptions {
   /** Also serve the HTTP monitoring endpoints on another free port. */
   readonly monitoring?: boolean;
+  /** A folder to keep the JetStream store in; a temporary one by default. */
+  readonly dataDir?: string;
 }
 
 /** A running nats-server with JetStream, on loopback. */
@@ -18,7 +20,7 @@ export interface NatsServer extends AsyncDisposable {
   readonly port: number;
   /** Monitoring URL, `http://127.0.0.1:PORT`, when asked for. */
   readonly monitorUrl: string | undefined;
-  /** Temporary folder holding the JetStream store. */
+  /** The folder holding the JetStream store. */
   readonly dataDir: string;
   /** The last lines the server logged. */
   output(): string;
@@ -26,15 +28,15 @@ export interface NatsServer extends AsyncDisposable {
   stop(): Promise<void>;
   /** Starts it again on the same port with the same store. */
   start(): Promise<void>;
-  /** Stops the server and removes its store. */
+  /** Stops the server and removes its store, unless it was given. */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
 /**
  * Starts nats-server with JetStream, bound to 127.0.0.1 on a free port, with
- * its store in a temp folder.
+ * its store in a temp folder or the one given.
  *
- * @param options - Whether to serve monitoring endpoints.
+ * @param options - Monitoring endpoints, and a folder to keep the store in.
  * @returns A handle to stop, restart and dispose the server.
  */
 export async function startNats(
@@ -44,6 +46,7 @@ export async function startNats(
   const server = await startServerProcess({
     name: 'nats-server',
     command: await natsServerBinary(),
+    dataDir: options.dataDir,
     args: ({ port, dataDir }) => [
       '--jetstream',
       '--store_dir',

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { LOOPBACK, freePort } from './free-port.js';
 export interface ServerContext {
   /** TCP port on 127.0.0.1; the same for every start of one server. */
   readonly port: number;
-  /** Temporary folder for the server's data; kept across restarts. */
+  /** The server's data folder; kept across restarts. */
   readonly dataDir: string;
 }
 
@@ -38,6 +38,14 @@ export interface ServerProcessOptions {
   readonly stopTimeoutMs?: number;
   /** Environment of the child; the parent's by default. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * A folder to keep the data in, made if missing and left in place by
+   * `dispose()`, so a later start finds it again. By default the data goes
+   * in a new temporary folder that `dispose()` removes. `prepare` runs each
+   * time a server is started on a kept folder, so it must accept a folder
+   * it set up before.
+   */
+  readonly dataDir?: string;
 }
 
 /** A server child process on a fixed loopback port with a temp data folder. */
@@ -46,7 +54,7 @@ export interface ServerProcess extends AsyncDisposable {
   readonly name: string;
   /** TCP port on 127.0.0.1. */
   readonly port: number;
-  /** The temporary data folder, removed by `dispose()`. */
+  /** The data folder; `dispose()` removes it unless it was given. */
   readonly dataDir: string;
   /** Whether the child is running now. */
   readonly running: boolean;
@@ -56,7 +64,7 @@ export interface ServerProcess extends AsyncDisposable {
   start(): Promise<void>;
   /** Sends SIGTERM, then SIGKILL if needed, and waits for the exit. */
   stop(): Promise<void>;
-  /** Stops the server and removes its data folder; safe to call twice. */
+  /** Stops the server and removes a temporary data folder; safe to call twice. */
   dispose(): Promise<void>;
 }
 
@@ -196,6 +204,7 @@ export async function acceptsConnections(port: number): Promise<boolean> {
 class ManagedServer implements ServerProcess {
   readonly name: string;
   readonly dataDir: string;
+  readonly #keepData: boolean;
   readonly #options: ServerProcessOptions;
   readonly #tail = new OutputTail();
   #port: number;
@@ -206,6 +215,7 @@ class ManagedServer implements ServerProcess {
   constructor(options: ServerProcessOptions, port: number, dataDir: string) {
     this.name = options.name;
     this.dataDir = dataDir;
+    this.#keepData = options.dataDir !== undefined;
     this.#options = options;
     this.#port = port;
   }
@@ -263,8 +273,10 @@ class ManagedServer implements ServerProcess {
       }
       this.#disposed = true;
       await this.#halt();
-      await rm(this.dataDir, { recursive: true, force: true, maxRetries: 3 });
-      liveDataDirs.delete(this.dataDir);
+      if (!this.#keepData) {
+        await rm(this.dataDir, { recursive: true, force: true, maxRetries: 3 });
+        liveDataDirs.delete(this.dataDir);
+      }
     });
   }
 
@@ -404,7 +416,7 @@ class ManagedServer implements ServerProcess {
 
 /**
  * Starts a server binary on a free loopback port with a fresh temp data
- * folder, and resolves once the port accepts connections and the optional
+ * folder (or the kept one in `options.dataDir`), and resolves once the port accepts connections and the optional
  * `isReady` check passes.
  *
  * The start fails, with the server's last output in the message, when the
@@ -418,9 +430,13 @@ export async function startServerProcess(
   options: ServerProcessOptions,
 ): Promise<ServerProcess> {
   installSafetyNet();
-  const prefix = join(tmpdir(), `crashstats-${options.name}-`);
-  const dataDir = await mkdtemp(prefix);
-  liveDataDirs.add(dataDir);
+  let dataDir = options.dataDir;
+  if (dataDir === undefined) {
+    dataDir = await mkdtemp(join(tmpdir(), `crashstats-${options.name}-`));
+    liveDataDirs.add(dataDir);
+  } else {
+    await mkdir(dataDir, { recursive: true });
+  }
   const server = new ManagedServer(options, await freePort(), dataDir);
   try {
     await options.prepare?.({ port: server.port, dataDir });

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 import { startMongo, type MongoServer } from './mongo.js';
 import { startNats, type NatsServer } from './nats.js';
 import { startRedis, type RedisServer } from './redis.js';
@@ -7,6 +9,12 @@ export interface ServiceSelection {
   readonly nats?: boolean;
   readonly redis?: boolean;
   readonly mongo?: boolean;
+  /**
+   * A folder to keep the servers' data in, one subfolder each (`nats`,
+   * `redis`, `ferretdb`), left in place when they stop so the next start
+   * finds it; temporary folders, removed at the end, by default.
+   */
+  readonly dataDir?: string;
 }
 
 /**
@@ -68,10 +76,13 @@ function valueOf<T>(result: PromiseSettledResult<T>): T | undefined {
 export async function startServices<const S extends ServiceSelection>(
   selection: S,
 ): Promise<Services<S>> {
+  const root = selection.dataDir;
+  const sub = (name: string) =>
+    root === undefined ? undefined : join(root, name);
   const results = await Promise.allSettled([
-    startIf(selection.nats, () => startNats()),
-    startIf(selection.redis, () => startRedis()),
-    startIf(selection.mongo, () => startMongo()),
+    startIf(selection.nats, () => startNats({ dataDir: sub('nats') })),
+    startIf(selection.redis, () => startRedis({ dataDir: sub('redis') })),
+    startIf(selection.mongo, () => startMongo({ dataDir: sub('ferretdb') })),
   ]);
   const nats = valueOf(results[0]);
   const redis = valueOf(results[1]);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as connectTcp } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -24,27 +27,55 @@ interface Crash {
   signature?: string;
 }
 
-/** Sends a raw RESP `PING` and resolves with the first reply line. */
-async function redisPing(port: number): Promise<string> {
+/**
+ * Sends one raw RESP command and resolves with its reply: the line of a
+ * simple reply (`+PONG`), or the text of a bulk string (`$-1`, none, as
+ * null).
+ */
+async function redisCommand(
+  port: number,
+  ...args: string[]
+): Promise<string | null> {
+  const request =
+    `*${args.length}\r\n` +
+    args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join('');
   return new Promise((resolve, reject) => {
     const socket = connectTcp({ host: '127.0.0.1', port });
     let reply = '';
     socket.setEncoding('utf8');
     socket.setTimeout(5000, () => {
       socket.destroy();
-      reject(new Error('redis PING timed out'));
+      reject(new Error(`redis ${args[0] ?? ''} timed out`));
     });
     socket.once('error', reject);
-    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
+    socket.once('connect', () => socket.write(request));
     socket.on('data', (chunk: string) => {
       reply += chunk;
       const end = reply.indexOf('\r\n');
-      if (end >= 0) {
+      if (end < 0) {
+        return;
+      }
+      const line = reply.slice(0, end);
+      if (!line.startsWith('$')) {
         socket.destroy();
-        resolve(reply.slice(0, end));
+        resolve(line);
+        return;
+      }
+      const length = Number(line.slice(1));
+      if (length < 0) {
+        socket.destroy();
+        resolve(null);
+      } else if (reply.length >= end + 2 + length + 2) {
+        socket.destroy();
+        resolve(reply.slice(end + 2, end + 2 + length));
       }
     });
   });
+}
+
+/** Sends a raw RESP `PING` and resolves with the reply line. */
+function redisPing(port: number): Promise<string | null> {
+  return redisCommand(port, 'PING');
 }
 
 /** Runs `work` with a NATS connection that is closed afterwards. */
@@ -216,5 +247,74 @@ void test(
     assert.equal(services.nats, undefined);
     assert.equal(services.mongo, undefined);
     assert.equal(await redisPing(services.redis.port), '+PONG');
+  },
+);
+
+void test(
+  'startServices: a given data folder outlives the servers for the next start',
+  { timeout: 60_000 },
+  async () => {
+    const root = await mkdtemp(join(tmpdir(), 'crashstats-kept-'));
+    try {
+      const name = mongoDatabaseName('kept');
+      {
+        await using first = await startServices({
+          nats: true,
+          redis: true,
+          mongo: true,
+          dataDir: root,
+        });
+        assert.equal(first.nats.dataDir, join(root, 'nats'));
+        assert.equal(first.redis.dataDir, join(root, 'redis'));
+        await withNats(first.nats.url, async (nc) => {
+          const jsm = await jetstreamManager(nc);
+          await jsm.streams.add({ name: 'KEPT', subjects: ['kept.>'] });
+          await jetstream(nc).publish('kept.one', 'one');
+        });
+        assert.equal(
+          await redisCommand(first.redis.port, 'SET', 'k', 'v'),
+          '+OK',
+        );
+        const client = new MongoClient(first.mongo.url);
+        try {
+          await client
+            .db(name)
+            .collection<Crash>('crashes')
+            .insertOne({ _id: 'kept' });
+        } finally {
+          await client.close();
+        }
+      }
+      assert.ok(existsSync(join(root, 'nats')), 'the NATS folder is kept');
+      assert.ok(existsSync(join(root, 'redis')), 'the Redis folder is kept');
+
+      await using second = await startServices({
+        nats: true,
+        redis: true,
+        mongo: true,
+        dataDir: root,
+      });
+      await withNats(second.nats.url, async (nc) => {
+        assert.equal(await readStream(nc, 'KEPT', 1), 'one');
+      });
+      assert.equal(await redisCommand(second.redis.port, 'GET', 'k'), 'v');
+      const client = new MongoClient(second.mongo.url);
+      try {
+        const found = await client
+          .db(name)
+          .collection<Crash>('crashes')
+          .findOne({ _id: 'kept' });
+        assert.deepEqual(found, { _id: 'kept' });
+        if (second.mongo.external) {
+          await client.db(name).dropDatabase();
+        } else {
+          assert.equal(second.mongo.dataDir, join(root, 'ferretdb'));
+        }
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   },
 );
