@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import yazl from 'yazl';
 import { GridFsSymbolStore } from '@crashstats/common';
+import { ZIP_SPOOL_PREFIX } from '../../src/api/endpoints/symbols.js';
 import { startWebappHarness, type WebappHarness } from '../support/harness.js';
 
 const ID_A = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1';
@@ -24,6 +28,12 @@ function zipOf(entries: Record<string, Buffer>): Promise<Buffer> {
     zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
     zip.outputStream.on('error', reject);
   });
+}
+
+/** The temporary folders zip uploads are copied into, as they are now. */
+async function spoolFolders(): Promise<Set<string>> {
+  const names = await readdir(tmpdir());
+  return new Set(names.filter((name) => name.startsWith(ZIP_SPOOL_PREFIX)));
 }
 
 interface UploadAnswer {
@@ -196,5 +206,29 @@ describe('symbol upload and listings', { timeout: 60_000 }, () => {
     assert.equal(res.status, 201);
     const after = await h.call('/api/MissingSymbols/');
     assert.deepEqual(after.json, { hits: [], total: 0 });
+  });
+
+  it('reads a zip from a temporary copy that it removes, whatever the outcome', async () => {
+    const before = await spoolFolders();
+    const left = async () =>
+      [...(await spoolFolders())].filter((name) => !before.has(name));
+    const zip = await zipOf({ 'spooled.sym': sym('spooled.pdb', ID_A) });
+    const res = await post(zip, uploader, '?filename=spooled.zip');
+    assert.equal(res.status, 201, await res.clone().text());
+    assert.ok(await store.open('spooled.pdb', ID_A));
+    assert.deepEqual(await left(), []);
+    // Stored rather than deflated, so the zip itself passes the limit.
+    const large = new yazl.ZipFile();
+    large.addBuffer(randomBytes(80 * 1024), 'noise.sym', { compress: false });
+    large.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of large.outputStream) {
+      chunks.push(chunk as Buffer);
+    }
+    const tooLarge = await post(Buffer.concat(chunks), uploader);
+    assert.equal(tooLarge.status, 413);
+    const broken = Buffer.concat([zip.subarray(0, 40), Buffer.alloc(100)]);
+    assert.equal((await post(broken, uploader)).status, 400);
+    assert.deepEqual(await left(), []);
   });
 });

@@ -6,12 +6,16 @@
  * MissingSymbols lists the modules crashes missed symbols for, most
  * crashes first.
  *
- * A `.sym` file streams into GridFS as it arrives. LIMITATION: a zip is
- * read into memory whole (bounded by WEBAPP_SYMBOLS_MAX_BYTES) because
- * its directory sits at its end; see docs/limitations.md.
+ * A `.sym` file streams into GridFS as it arrives. A zip, whose directory
+ * sits at its end, is first copied to a temporary file (bounded by
+ * WEBAPP_SYMBOLS_MAX_BYTES) and read from there, then the file is removed.
  */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
 import { Busboy } from '@fastify/busboy';
 import yauzl from 'yauzl';
 import {
@@ -98,23 +102,64 @@ async function peek(
   };
 }
 
-function openZip(data: Buffer): Promise<yauzl.ZipFile> {
+/** Prefix of the temporary folders zips are copied into. */
+export const ZIP_SPOOL_PREFIX = 'crashstats-symbols-';
+
+/** An upload copied to a temporary file, removed on dispose. */
+interface SpooledFile extends AsyncDisposable {
+  readonly path: string;
+}
+
+/** Copies a stream into a new temporary file. */
+async function spool(source: Readable): Promise<SpooledFile> {
+  const dir = await mkdtemp(join(tmpdir(), ZIP_SPOOL_PREFIX));
+  const file: SpooledFile = {
+    path: join(dir, 'upload.zip'),
+    [Symbol.asyncDispose]: () => rm(dir, { recursive: true, force: true }),
+  };
+  try {
+    await pipeline(source, createWriteStream(file.path));
+  } catch (err) {
+    await file[Symbol.asyncDispose]();
+    throw err;
+  }
+  return file;
+}
+
+function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(
-      data,
-      { lazyEntries: true, validateEntrySizes: true, strictFileNames: false },
+    yauzl.open(
+      path,
+      {
+        lazyEntries: true,
+        validateEntrySizes: true,
+        strictFileNames: false,
+        autoClose: false,
+      },
       (err, zip) => (err ? reject(err) : resolve(zip)),
     );
   });
 }
 
-/** Calls `each` for every `.sym` entry of a zip, one after another. */
+/** Calls `each` for every `.sym` entry of a zip file, one after another. */
 async function eachZipEntry(
-  data: Buffer,
+  path: string,
   each: (name: string, stream: Readable, size: number) => Promise<void>,
 ): Promise<void> {
-  const zip = await openZip(data);
-  await new Promise<void>((resolve, reject) => {
+  const zip = await openZip(path);
+  try {
+    await readEntries(zip, each);
+  } finally {
+    zip.close();
+  }
+}
+
+/** Reads a zip's entries in turn, handing each `.sym` entry to `each`. */
+function readEntries(
+  zip: yauzl.ZipFile,
+  each: (name: string, stream: Readable, size: number) => Promise<void>,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     zip.on('error', reject);
     zip.on('end', () => resolve());
     zip.on('entry', (entry: yauzl.Entry) => {
@@ -132,7 +177,10 @@ async function eachZipEntry(
         }
         each(entry.fileName, stream, entry.uncompressedSize).then(
           () => zip.readEntry(),
-          reject,
+          (failure: Error) => {
+            stream.destroy();
+            reject(failure);
+          },
         );
       });
     });
@@ -154,10 +202,10 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
     const counter = { bytes: 0 };
     const { head, all } = await peek(stream, ZIP_MAGIC.length);
     if (head.subarray(0, ZIP_MAGIC.length).equals(ZIP_MAGIC)) {
-      const data = await buffer(bounded(all, limit, counter));
+      await using file = await spool(bounded(all, limit, counter));
       let unpacked = 0;
       try {
-        await eachZipEntry(data, async (entry, entryStream, size) => {
+        await eachZipEntry(file.path, async (entry, entryStream, size) => {
           unpacked += size;
           if (unpacked > limit || results.length >= MAX_FILES) {
             throw new UploadTooLargeError();
