@@ -2,9 +2,9 @@
  * The processor's rulesets, as explicit ordered lists. Order matters where
  * a rule reads what an earlier one wrote; each such place has a comment.
  */
-// LIMITATION: some of Socorro's rules are not ported (submitted_from,
-// plugins, PHC, breadcrumbs, memory reports, beta versions, and those that
-// need walker output we do not produce yet); see docs/limitations.md.
+// LIMITATION: some of Socorro's rules are not ported (memory reports, beta
+// versions, and those that need walker output we do not produce yet); see
+// docs/limitations.md.
 import {
   addonsRule,
   cleanRawRule,
@@ -12,11 +12,15 @@ import {
   crashReasonRule,
   datesRule,
   identityRule,
+  phcRule,
+  pluginRule,
   processTypeRule,
   productRule,
   reportTypeRule,
+  submittedFromRule,
   userDataRule,
 } from './rules/annotations.js';
+import { breadcrumbsRule } from './rules/breadcrumbs.js';
 import { platformRule } from './rules/platform.js';
 import type { Rule } from './rules/rule.js';
 import type { Rulesets } from './processor.js';
@@ -44,6 +48,10 @@ export function createRulesets(engines: EngineRules = {}): Rulesets {
     // Before the signature: abort message, OOM size and IPC fields feed it.
     crashReasonRule,
     userDataRule,
+    submittedFromRule,
+    pluginRule,
+    phcRule,
+    breadcrumbsRule,
     // Before the signature: `hang` and the Java exception feed it.
     copyAnnotationsRule,
   ];

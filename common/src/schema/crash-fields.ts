@@ -420,6 +420,65 @@ const processedFields = fields('processed', 'processor', [
     'Device id of the graphics adapter.',
   ],
   [
+    'submitted_from',
+    'string',
+    'public',
+    'How the report was submitted: Auto, Client, CrashedTab, AboutCrashes, ' +
+      'Infobar… (the SubmittedFrom annotation); Unknown when not said.',
+  ],
+  [
+    'submitted_from_infobar',
+    'boolean',
+    'protected',
+    'Deprecated: whether submitted_from is Infobar.',
+  ],
+  [
+    'plugin_filename',
+    'string',
+    'public',
+    'File of the plugin a plugin process had loaded.',
+  ],
+  ['plugin_name', 'string', 'public', 'Name of that plugin.'],
+  ['plugin_version', 'string', 'public', 'Version of that plugin.'],
+  [
+    'breadcrumbs',
+    'array',
+    'protected',
+    'Events and log messages recorded before the crash (the Breadcrumbs ' +
+      'annotation): timestamp, type, category, level, message and data each.',
+  ],
+  [
+    'phc_kind',
+    'string',
+    'protected',
+    'Kind of the guarded allocation, when the crash was a bad access the ' +
+      'probabilistic heap checker (PHC) caught.',
+  ],
+  [
+    'phc_base_address',
+    'string',
+    'protected',
+    'Base address of the PHC allocation, in hex.',
+  ],
+  [
+    'phc_usable_size',
+    'integer',
+    'protected',
+    'Usable size in bytes of the PHC allocation.',
+  ],
+  [
+    'phc_alloc_stack',
+    'string',
+    'protected',
+    'Where the PHC allocation was made: comma-separated decimal addresses.',
+  ],
+  [
+    'phc_free_stack',
+    'string',
+    'protected',
+    'Where the PHC allocation was freed: comma-separated decimal addresses.',
+  ],
+  [
     'accessibility',
     'boolean',
     'public',

@@ -471,6 +471,83 @@ export const userDataRule: Rule = {
 };
 
 /**
+ * How the report was submitted (`submitted_from`: Auto, Client, CrashedTab,
+ * AboutCrashes, Infobar…, from SubmittedFrom; `Unknown` when not said) and
+ * the older yes-or-no `submitted_from_infobar`. A SubmittedFromInfobar
+ * annotation, sent by clients older than SubmittedFrom, decides both when
+ * present: `1` or `true` (text, or a JSON boolean) is Infobar.
+ */
+export const submittedFromRule: Rule = {
+  name: 'submitted_from',
+  run(state) {
+    const infobar = state.raw.SubmittedFromInfobar;
+    let from: string;
+    if (infobar !== undefined) {
+      const yes = infobar === true || infobar === '1' || infobar === 'true';
+      from = yes ? 'Infobar' : 'Unknown';
+    } else {
+      from = annotation(state, 'SubmittedFrom') ?? 'Unknown';
+    }
+    state.processed.submitted_from = from;
+    state.processed.submitted_from_infobar = from === 'Infobar';
+  },
+};
+
+/**
+ * The plugin of a plugin process (ProcessType `plugin`, from the days of
+ * NPAPI plugins): its file name, name and version, empty when not sent.
+ */
+export const pluginRule: Rule = {
+  name: 'plugin',
+  run(state) {
+    if (annotation(state, 'ProcessType') !== 'plugin') {
+      return;
+    }
+    state.processed.plugin_filename = annotation(state, 'PluginFilename') ?? '';
+    state.processed.plugin_name = annotation(state, 'PluginName') ?? '';
+    state.processed.plugin_version = annotation(state, 'PluginVersion') ?? '';
+  },
+};
+
+/**
+ * The probabilistic heap checker's findings, for crashes on one of its
+ * guarded allocations (those that carry PHCKind): the kind, the base
+ * address in hex (sent in decimal), the usable size, and the allocation
+ * and free stacks as sent (comma-separated decimal addresses). All are
+ * protected; values that do not parse are left out.
+ */
+export const phcRule: Rule = {
+  name: 'phc',
+  run(state) {
+    const kind = annotation(state, 'PHCKind');
+    if (kind === undefined) {
+      return;
+    }
+    state.processed.phc_kind = kind;
+    setIfDefined(
+      state,
+      'phc_base_address',
+      decimalToHex(annotation(state, 'PHCBaseAddress')),
+    );
+    setIfDefined(
+      state,
+      'phc_usable_size',
+      integerAnnotation(state, 'PHCUsableSize'),
+    );
+    setIfDefined(state, 'phc_alloc_stack', annotation(state, 'PHCAllocStack'));
+    setIfDefined(state, 'phc_free_stack', annotation(state, 'PHCFreeStack'));
+  },
+};
+
+/** `140737488355328` as `0x800000000000`; undefined unless a whole number. */
+function decimalToHex(value: string | undefined): string | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) {
+    return undefined;
+  }
+  return `0x${BigInt(value).toString(16)}`;
+}
+
+/**
  * Keeps the part of a crash reason that is safe to show: messages that
  * embed a URL or a path after a colon keep only the text before it.
  */

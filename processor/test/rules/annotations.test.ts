@@ -9,11 +9,14 @@ import {
   datesRule,
   identityRule,
   majorVersion,
+  phcRule,
+  pluginRule,
   processTypeRule,
   productRule,
   reportTypeRule,
   sanitizeJavaStackTrace,
   sanitizeReason,
+  submittedFromRule,
   userDataRule,
 } from '../../src/rules/annotations.js';
 import type { ProcessingState, Rule } from '../../src/rules/rule.js';
@@ -274,6 +277,86 @@ describe('annotation rules', () => {
     });
     assert.equal(processed.url, 'https://a');
     assert.equal(processed.user_comments, 'hi');
+  });
+
+  it('says how the report was submitted', async () => {
+    const from = async (raw: Record<string, unknown>) => {
+      const { processed } = await run([submittedFromRule], raw);
+      return [processed.submitted_from, processed.submitted_from_infobar];
+    };
+    assert.deepEqual(await from({ SubmittedFrom: 'Auto' }), ['Auto', false]);
+    assert.deepEqual(await from({ SubmittedFrom: 'Infobar' }), [
+      'Infobar',
+      true,
+    ]);
+    assert.deepEqual(await from({}), ['Unknown', false]);
+    assert.deepEqual(await from({ SubmittedFrom: ' ' }), ['Unknown', false]);
+    // The older annotation decides when it is there, whatever SubmittedFrom
+    // says; a JSON submission may carry it as a boolean.
+    for (const yes of ['1', 'true', true]) {
+      assert.deepEqual(
+        await from({ SubmittedFromInfobar: yes, SubmittedFrom: 'Client' }),
+        ['Infobar', true],
+        String(yes),
+      );
+    }
+    for (const no of ['0', 'false', false, '']) {
+      assert.deepEqual(
+        await from({ SubmittedFromInfobar: no, SubmittedFrom: 'Client' }),
+        ['Unknown', false],
+        String(no),
+      );
+    }
+  });
+
+  it('names the plugin of a plugin process', async () => {
+    const plugin = await run([pluginRule], {
+      ProcessType: 'plugin',
+      PluginFilename: 'NPSWF32.dll',
+      PluginName: 'Shockwave Flash',
+    });
+    assert.deepEqual(plugin.processed, {
+      plugin_filename: 'NPSWF32.dll',
+      plugin_name: 'Shockwave Flash',
+      plugin_version: '',
+    });
+    const content = await run([pluginRule], {
+      ProcessType: 'content',
+      PluginName: 'Shockwave Flash',
+    });
+    assert.deepEqual(content.processed, {});
+  });
+
+  it('reads the heap checker annotations of a PHC crash', async () => {
+    const { processed, notes } = await run([phcRule], {
+      PHCKind: 'FreedPage',
+      PHCBaseAddress: '140737488355328',
+      PHCUsableSize: '32',
+      PHCAllocStack: '4294967295,4294967294',
+      PHCFreeStack: '1,2,3',
+    });
+    assert.deepEqual(processed, {
+      phc_kind: 'FreedPage',
+      // Past 2^53, so it must not go through a double.
+      phc_base_address: '0x800000000000',
+      phc_usable_size: 32,
+      phc_alloc_stack: '4294967295,4294967294',
+      phc_free_stack: '1,2,3',
+    });
+    assert.deepEqual(notes, []);
+    const big = await run([phcRule], {
+      PHCKind: 'GuardPage',
+      PHCBaseAddress: '18446744073709551615',
+    });
+    assert.equal(big.processed.phc_base_address, '0xffffffffffffffff');
+    const malformed = await run([phcRule], {
+      PHCKind: 'GuardPage',
+      PHCBaseAddress: '0x10',
+      PHCUsableSize: 'big',
+    });
+    assert.deepEqual(malformed.processed, { phc_kind: 'GuardPage' });
+    const other = await run([phcRule], { PHCBaseAddress: '16' });
+    assert.deepEqual(other.processed, {}, 'nothing without PHCKind');
   });
 
   it('copies the plain annotations', async () => {

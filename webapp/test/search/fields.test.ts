@@ -64,10 +64,17 @@ describe('SEARCH_FIELDS', () => {
       .sort();
     assert.deepEqual(protectedNames, [
       'app_notes',
+      'breadcrumbs',
       'java_stack_trace_raw',
       'moz_crash_reason_raw',
+      'phc_alloc_stack',
+      'phc_base_address',
+      'phc_free_stack',
+      'phc_kind',
+      'phc_usable_size',
       'signature_debug',
       'soft_errors',
+      'submitted_from_infobar',
       'url',
       'user_comments',
     ]);

@@ -39,6 +39,21 @@ function markerValue(field: CrashField, marker: string): unknown {
   }
 }
 
+/**
+ * The text that shows the value in an answer: the marker itself; a number
+ * as written; for a boolean, which no marker fits in, its key and value as
+ * JSON writes them.
+ */
+function markerText(field: CrashField, value: unknown, marker: string): string {
+  if (typeof value === 'number') {
+    return String(value);
+  }
+  if (typeof value === 'boolean') {
+    return `"${field.name.split('.').at(-1) ?? field.name}":${String(value)}`;
+  }
+  return marker;
+}
+
 /** Sets `a.b.c` in a nested object. */
 function setPath(
   target: Record<string, unknown>,
@@ -92,7 +107,7 @@ describe(
         const value = markerValue(field, marker);
         markers.set(
           `${field.namespace}:${field.name}`,
-          typeof value === 'number' ? String(value) : marker,
+          markerText(field, value, marker),
         );
         setPath(field.namespace === 'raw' ? raw : processed, field.name, value);
       }
