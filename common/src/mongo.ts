@@ -22,6 +22,8 @@ export const Collections = {
   missingSymbols: 'missing_symbols',
   /** Bug ids linked to signatures. */
   bugAssociations: 'bug_associations',
+  /** Crashes found stored but not processed, with whether they are now. */
+  missingProcessedCrashes: 'missing_processed_crashes',
 } as const;
 
 /** Options for {@link connectMongo}. */

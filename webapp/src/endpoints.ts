@@ -3,6 +3,7 @@
  */
 import type { ApiDeps } from './api/deps.js';
 import type { ApiEndpoint } from './api/endpoint.js';
+import { bookkeepingEndpoints } from './api/endpoints/bookkeeping.js';
 import { crashEndpoints } from './api/endpoints/crashes.js';
 import { reprocessingEndpoint } from './api/endpoints/reprocessing.js';
 import { searchEndpoints } from './api/endpoints/search.js';
@@ -10,10 +11,6 @@ import { signatureEndpoints } from './api/endpoints/signatures.js';
 import { symbolEndpoints } from './api/endpoints/symbols.js';
 import { tokensEndpoint } from './api/endpoints/tokens.js';
 import { topCrashersEndpoints } from './api/endpoints/top-crashers.js';
-
-// LIMITATION: Socorro's MissingProcessedCrash (it needs the job that finds
-// crashes the processor never stored) and NoOp are not offered; a call to
-// either answers as any unknown service does (docs/limitations.md).
 
 /** Builds the endpoints over their dependencies. */
 export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
@@ -24,6 +21,7 @@ export function createEndpoints(deps: ApiDeps): ApiEndpoint[] {
     reprocessingEndpoint(deps),
     ...topCrashersEndpoints(deps),
     ...symbolEndpoints(deps),
+    ...bookkeepingEndpoints(deps),
     tokensEndpoint(deps.access),
   ];
 }

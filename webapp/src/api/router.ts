@@ -66,6 +66,7 @@ export function apiRouter(endpoints: readonly ApiEndpoint[]): Middleware {
       body,
       principal,
       raw: { contentType: ctx.get('Content-Type'), stream: ctx.req },
+      url: ctx.href,
     });
     ctx.set('Cache-Control', `private, max-age=${endpoint.maxAgeSeconds}`);
     respond(ctx, result);
