@@ -122,7 +122,12 @@ export async function readCrashReport(
     }
     return state.finish(compressed, received.bytes, decoded.bytes);
   } catch (err) {
-    const reason = state.failure ?? classifyStreamError(err);
+    // A body that ends inside a part is the cause of whatever that part's
+    // reader then makes of the text it got (half a JSON object, say), so
+    // it is the reason given; otherwise the first failure seen is.
+    const reason = endedInsidePart(err)
+      ? classifyStreamError(err)
+      : (state.failure ?? classifyStreamError(err));
     body.unpipe(received);
     body.resume();
     state.abortCurrentDump(reason);
@@ -177,6 +182,14 @@ function classifyStreamError(err: unknown): Error {
   return new MalformedCrashReportError('invalid_payload_structure', undefined, {
     cause: err,
   });
+}
+
+/** True for the parser's error about a body that ends before its last boundary. */
+function endedInsidePart(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    /unexpected end of multipart data/i.test(err.message)
+  );
 }
 
 function isBusboyError(err: Error): boolean {
@@ -235,6 +248,11 @@ class ReportBuilder {
     filename: string | undefined,
     mimeType: string,
   ): void {
+    // A part cut short (the body ended inside it) errors on its own stream
+    // as well as on the parser. Every part gets a listener, whatever
+    // becomes of it below, so the error fails this report instead of
+    // reaching the process as an unhandled 'error' event.
+    stream.on('error', (err: Error) => this.fail(classifyStreamError(err)));
     if (!name) {
       stream.resume();
       return;

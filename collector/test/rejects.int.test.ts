@@ -133,6 +133,56 @@ describe('refused submissions', { timeout: 180_000 }, () => {
       );
     });
 
+    it('invalid_payload_structure: a body cut at any point, the collector staying up', async () => {
+      // Cut inside each kind of part: a form annotation, the JSON part, a
+      // dump, and between parts, plainly and gzipped.
+      const form = multipart([
+        { name: 'ProductName', value: 'Cut' },
+        json('{"Version":"1.0","ReleaseChannel":"beta"}'),
+        dumpPart('upload_file_minidump', randomBytes(2000)),
+        { name: 'Comments', value: 'after the dump' },
+      ]);
+      const text = form.body.toString('latin1');
+      const offsets = new Set<number>();
+      for (const marker of [
+        'Cut',
+        '"Version"',
+        'application/octet-stream',
+        'after the dump',
+      ]) {
+        const at = text.indexOf(marker);
+        assert.ok(at > 0, marker);
+        offsets.add(at + 1);
+        offsets.add(at + marker.length);
+      }
+      for (let at = 1; at < form.body.length; at += 97) {
+        offsets.add(at);
+      }
+      for (const at of offsets) {
+        const cut = form.body.subarray(0, at);
+        for (const gzipped of [false, true]) {
+          const reply = gzipped
+            ? await post(h.url, gzipSync(cut), {
+                'Content-Type': form.contentType,
+                'Content-Encoding': 'gzip',
+              })
+            : await submit(h.url, { body: cut, contentType: form.contentType });
+          assert.equal(
+            reply.status,
+            400,
+            `cut at ${at}${gzipped ? ', gzipped' : ''}: ${reply.body}`,
+          );
+          assert.equal(
+            reply.body,
+            'Discarded=malformed_invalid_payload_structure',
+            `cut at ${at}${gzipped ? ', gzipped' : ''}`,
+          );
+        }
+      }
+      const heartbeat = await fetch(`${h.url}/__lbheartbeat__`);
+      assert.equal(heartbeat.status, 200);
+    });
+
     it('invalid_payload_structure: not multipart at all', () =>
       expectMalformed('invalid_payload_structure', () =>
         submit(h.url, {
