@@ -231,4 +231,62 @@ describe('symbol upload and listings', { timeout: 60_000 }, () => {
     assert.equal((await post(broken, uploader)).status, 400);
     assert.deepEqual(await left(), []);
   });
+
+  it('stores no part of a file the body breaks off in, at any point', async () => {
+    const boundary = 'cutboundary';
+    const first = sym('whole.pdb', ID_A);
+    const second = sym('cut.pdb', ID_B, 'FUNC 2000 10 0 other\n');
+    const body = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="a"; filename="whole.sym"\r\n\r\n`,
+      ),
+      first,
+      Buffer.from(
+        `\r\n--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n`,
+      ),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="b"; filename="cut.sym"\r\n\r\n`,
+      ),
+      second,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const send = (bytes: Buffer) =>
+      fetch(`${h.url}/api/UploadSymbols/`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Auth-Token': uploader,
+        },
+        body: bytes,
+      });
+    // Inside the second file, after its MODULE line: a parser that took
+    // the cut for the file's end would store a shorter, valid file.
+    const inside = body.indexOf('FUNC 2000');
+    const cuts = [inside, inside + 4];
+    for (let at = 1; at < body.length - 8; at += 29) {
+      cuts.push(at);
+    }
+    for (const at of cuts) {
+      const res = await send(body.subarray(0, at));
+      assert.equal(
+        res.status,
+        400,
+        `cut at ${at}: ${await res.clone().text()}`,
+      );
+      const answer = (await res.json()) as { error: string; files: unknown[] };
+      assert.match(answer.error, /unreadable multipart body/, `cut at ${at}`);
+      assert.equal(await store.open('cut.pdb', ID_B), null, `cut at ${at}`);
+    }
+    const cutInSecond = (await (
+      await send(body.subarray(0, inside))
+    ).json()) as {
+      files: { file: string; stored?: string }[];
+    };
+    assert.deepEqual(cutInSecond.files, [
+      { file: 'whole.sym', stored: `whole.pdb/${ID_A}/whole.sym` },
+    ]);
+    const whole = await send(body);
+    assert.equal(whole.status, 201, await whole.clone().text());
+    assert.ok(await store.open('cut.pdb', ID_B));
+  });
 });

@@ -49,11 +49,22 @@ function tooLarge(limit: number): ApiError {
   return new ApiError(413, { error: `Upload larger than ${limit} bytes` });
 }
 
-/** Counts bytes through a stream, failing past `limit`. */
+/** A multipart body that ended inside a file part. */
+class BodyCutShortError extends Error {
+  override name = 'BodyCutShortError';
+}
+
+/**
+ * Counts bytes through a stream, failing past `limit`, and failing at its
+ * end when `cutShort()` says the body ended before the file was complete
+ * (the parser may end a cut-off part as if it were whole), so a partial
+ * file is never stored.
+ */
 function bounded(
   source: AsyncIterable<Buffer>,
   limit: number,
   counter: { bytes: number },
+  cutShort: () => boolean,
 ): Readable {
   return Readable.from(
     (async function* () {
@@ -63,6 +74,9 @@ function bounded(
           throw new UploadTooLargeError();
         }
         yield chunk;
+      }
+      if (cutShort()) {
+        throw new BodyCutShortError('the body ended inside this file');
       }
     })(),
   );
@@ -198,11 +212,12 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
     name: string,
     stream: Readable,
     results: FileResult[],
+    cutShort: () => boolean = () => false,
   ): Promise<void> {
     const counter = { bytes: 0 };
     const { head, all } = await peek(stream, ZIP_MAGIC.length);
     if (head.subarray(0, ZIP_MAGIC.length).equals(ZIP_MAGIC)) {
-      await using file = await spool(bounded(all, limit, counter));
+      await using file = await spool(bounded(all, limit, counter, cutShort));
       let unpacked = 0;
       try {
         await eachZipEntry(file.path, async (entry, entryStream, size) => {
@@ -223,7 +238,7 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
       }
       return;
     }
-    await storeSym(name, bounded(all, limit, counter), results);
+    await storeSym(name, bounded(all, limit, counter, cutShort), results);
   }
 
   async function storeSym(
@@ -261,38 +276,65 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
     }
     let parser;
     try {
+      // Every part comes as a file, so that each part's start is seen;
+      // parts without a file name are skipped below, as form fields.
       parser = Busboy({
         headers: { 'content-type': contentType },
         limits: { files: MAX_FILES },
+        isPartAFile: () => true,
       });
     } catch (err) {
       throw badRequest(`unreadable multipart body (${(err as Error).message})`);
     }
     let chain = Promise.resolve();
     let failure: Error | undefined;
+    let unreadable: ApiError | undefined;
+    // A part is whole once the parser has seen the next one begin; the
+    // last is whole if the body ends properly. The parser may end a part
+    // the body broke off in as if it were whole, so this is what tells.
+    let markPreviousWhole = () => undefined as void;
     parser.on('file', (field, file, filename) => {
+      markPreviousWhole();
+      let whole = false;
+      markPreviousWhole = () => {
+        whole = true;
+      };
+      const cutShort = () => unreadable !== undefined && !whole;
+      // The parser may report a body cut short on the part's stream as
+      // well; it is answered from the parser's own error below, but the
+      // stream needs a listener from the start, or the error would be
+      // unhandled while the part waits its turn.
+      file.on('error', () => {
+        unreadable ??= badRequest('unreadable multipart body (it ends early)');
+      });
       chain = chain.then(async () => {
-        if (failure !== undefined) {
+        if (failure !== undefined || filename === undefined) {
           file.resume();
           return;
         }
         try {
-          await storeFile(filename || field, file, results);
+          await storeFile(filename || field, file, results, cutShort);
         } catch (err) {
           failure = err instanceof Error ? err : new Error(String(err));
           file.resume();
         }
       });
     });
-    const finished = new Promise<void>((resolve, reject) => {
+    const finished = new Promise<void>((resolve) => {
       parser.on('finish', () => resolve());
-      parser.on('error', (err: Error) =>
-        reject(badRequest(`unreadable multipart body (${err.message})`)),
-      );
+      parser.on('error', (err: Error) => {
+        unreadable ??= badRequest(`unreadable multipart body (${err.message})`);
+        resolve();
+      });
     });
     stream.pipe(parser);
     await finished;
+    // Every file's store has finished or failed before the answer goes.
     await chain;
+    if (unreadable !== undefined) {
+      // The files read whole before the body broke off are stored; say so.
+      throw new ApiError(400, { ...unreadable.body, files: results });
+    }
     if (failure !== undefined) {
       throw failure;
     }
@@ -310,7 +352,8 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
       '(any content type), or multipart/form-data with any number of such files. Each file must start ' +
       'with a MODULE record, which decides where it is stored; a file for a module stored before ' +
       'replaces it. Answers 201 when every file was stored, 400 when some were refused (the others are ' +
-      'stored), 413 above the size limit.',
+      'stored) or when a multipart body breaks off (the files read whole before it are stored, and ' +
+      'listed; none of the one it broke off in), 413 above the size limit.',
     parameters: [
       {
         name: 'filename',
