@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { isValidCrashId, readMetric } from '@crashstats/common';
+import { isValidCrashId, originalKeys, readMetric } from '@crashstats/common';
 import {
   crashIdOf,
   dumpPart,
@@ -174,6 +174,46 @@ describe(
       const nested = raw.Nested as { a: object[] };
       assert.deepEqual(Object.keys(nested), ['a', 'z']);
       assert.deepEqual(Object.keys(nested.a[0]!), ['b', 'y']);
+    });
+
+    it('accepts annotation names no MongoDB key may hold, and keeps them', async () => {
+      const extra = {
+        $Dollar: 'd',
+        'Dotted.Name': 'x',
+        Nested: { 'uBlock0@raymondhill.net': { 'per%cent': 1 } },
+        ProductName: 'App',
+      };
+      const reply = await submit(
+        h.url,
+        multipart([
+          {
+            name: 'extra',
+            value: JSON.stringify(extra),
+            contentType: 'application/json',
+          },
+        ]),
+      );
+      assert.equal(reply.status, 200, reply.body);
+      const stored = (await h.rawCrash(crashIdOf(reply)))!.raw_crash;
+      // Stored escaped, read back as sent.
+      assert.equal(stored['Dotted%2EName'], 'x');
+      const annotations = originalKeys(stored);
+      assert.deepEqual(
+        Object.fromEntries(Object.keys(extra).map((k) => [k, annotations[k]])),
+        extra,
+      );
+      const form = await submit(
+        h.url,
+        multipart([
+          { name: 'ProductName', value: 'App' },
+          { name: 'Form.Name', value: 'y' },
+        ]),
+      );
+      assert.equal(form.status, 200, form.body);
+      const formRaw = originalKeys(
+        (await h.rawCrash(crashIdOf(form)))!.raw_crash,
+      );
+      assert.equal(formRaw['Form.Name'], 'y');
     });
 
     it('accepts multipart/mixed as well as multipart/form-data', async () => {

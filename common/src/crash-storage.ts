@@ -16,6 +16,7 @@ import {
   type MongoClient,
 } from 'mongodb';
 import type { CrashId } from './crash-id.js';
+import { originalKeys, storableKeys } from './document-keys.js';
 import { Collections, pingMongo } from './mongo.js';
 
 /** Annotations and collector fields, as Socorro's raw crash holds them. */
@@ -126,7 +127,10 @@ export class MongoCrashStorage implements CrashStorage {
   }
 
   async saveRawCrash(doc: RawCrashDocument): Promise<void> {
-    await this.rawCrashes.insertOne(doc);
+    await this.rawCrashes.insertOne({
+      ...doc,
+      raw_crash: storableKeys(doc.raw_crash),
+    });
   }
 
   async markQueued(crashId: CrashId): Promise<void> {
@@ -148,8 +152,11 @@ export class MongoCrashStorage implements CrashStorage {
     return docs.map((d) => d._id);
   }
 
-  getRawCrash(crashId: CrashId): Promise<RawCrashDocument | null> {
-    return this.rawCrashes.findOne({ _id: crashId });
+  async getRawCrash(crashId: CrashId): Promise<RawCrashDocument | null> {
+    const doc = await this.rawCrashes.findOne({ _id: crashId });
+    return doc === null
+      ? null
+      : { ...doc, raw_crash: originalKeys(doc.raw_crash) };
   }
 
   openDump(fileId: ObjectId): Readable {

@@ -175,3 +175,4 @@ export type {
   SharedConfig,
   StartedComponent,
 } from './component.js';
+export { originalKeys, storableKeys } from './document-keys.js';

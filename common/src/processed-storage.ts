@@ -7,6 +7,7 @@
  */
 import type { Collection, Db } from 'mongodb';
 import type { CrashId } from './crash-id.js';
+import { originalKeys, storableKeys } from './document-keys.js';
 import { MissingSymbolsStorage } from './missing-symbols.js';
 import { Collections } from './mongo.js';
 
@@ -75,8 +76,8 @@ export class ProcessedCrashStorage {
     await this.missingSymbols.ensureIndexes();
   }
 
-  get(crashId: CrashId): Promise<ProcessedCrashDocument | null> {
-    return this.crashes.findOne({ _id: crashId });
+  async get(crashId: CrashId): Promise<ProcessedCrashDocument | null> {
+    return originalKeys(await this.crashes.findOne({ _id: crashId }));
   }
 
   /**
@@ -90,7 +91,7 @@ export class ProcessedCrashStorage {
       { projection: { counted_signature: 1 } },
     );
     const counted = previous?.counted_signature ?? null;
-    const doc = { ...crash, counted_signature: counted };
+    const doc = storableKeys({ ...crash, counted_signature: counted });
     await this.crashes.replaceOne({ _id: crash._id }, doc, { upsert: true });
     if (previous === null) {
       // Counted at the first run only; reprocessing does not count again.

@@ -38,6 +38,25 @@ describe(
       await server[Symbol.asyncDispose]();
     });
 
+    it('keeps annotation names the server would refuse as keys', async () => {
+      const raw_crash = {
+        ProductName: 'Keys',
+        'Dotted.Name': '1',
+        $dollar: '2',
+        'nul\u0000': '3',
+        Nested: { 'uBlock0@raymondhill.net': { $v: [{ 'a.b': 1 }] } },
+      };
+      await storage.saveRawCrash({
+        _id: 'keys-crash',
+        raw_crash,
+        dumps: [],
+        queued: false,
+        stored_at: new Date(),
+      });
+      const back = await storage.getRawCrash('keys-crash');
+      assert.deepEqual(back?.raw_crash, raw_crash);
+    });
+
     it('creates its indexes idempotently', async () => {
       await storage.ensureIndexes();
       await storage.ensureIndexes();

@@ -50,6 +50,21 @@ describe(
       ...(build === undefined ? {} : { build }),
     });
 
+    it('keeps keys from JSON annotations that the server would refuse', async () => {
+      const telemetry_environment = {
+        addons: { activeAddons: { 'uBlock0@raymondhill.net': { v: '1.6' } } },
+        $odd: { 'x.y': [{ 'p.q': 1 }] },
+      };
+      await storage.save({
+        ...crash('keys', 4),
+        signature: 'Keys | only',
+        telemetry_environment,
+      });
+      const back = await storage.get('keys');
+      assert.deepEqual(back?.telemetry_environment, telemetry_environment);
+      assert.equal(back?.signature, 'Keys | only');
+    });
+
     it('keeps first and last seen, the count and the smallest build, numerically', async () => {
       await storage.save(crash('c1', 3, '20261203000000'));
       await storage.save(crash('c2', 1, '9'));

@@ -2,7 +2,7 @@
  * Super Search over processed crashes: checks the query, finds the hits,
  * counts them and computes the facets, in Socorro's response shape.
  */
-import { Collections } from '@crashstats/common';
+import { Collections, originalKeys } from '@crashstats/common';
 import type { Db, Document } from 'mongodb';
 import type { Principal } from '../auth/permissions.js';
 import { FacetEngine } from './aggregations.js';
@@ -111,7 +111,9 @@ export async function superSearch(
         }).run(request.facets)
       : {};
   return {
-    hits: documents.map((document) => formatHit(request.columns, document)),
+    hits: documents.map((document) =>
+      formatHit(request.columns, originalKeys(document)),
+    ),
     total,
     facets,
     errors: [],
