@@ -19,36 +19,18 @@ import {
   submittedFromRule,
   userDataRule,
 } from '../../src/rules/annotations.js';
-import type { ProcessingState, Rule } from '../../src/rules/rule.js';
+import type { Rule } from '../../src/rules/rule.js';
 import { createSignatureRule } from '../../src/rules/signature.js';
 import { createRulesets } from '../../src/ruleset.js';
+import {
+  RULE_TEST_CRASH_ID,
+  ruleState,
+  runOnState,
+} from '../support/rule-state.js';
 
-const CRASH_ID = 'de1bb258-cbbf-4589-a673-34f800160918';
-
-function stateOf(raw: Record<string, unknown>): ProcessingState {
-  return {
-    crashId: CRASH_ID,
-    raw,
-    dumps: [],
-    readDump: () => Promise.resolve(undefined),
-    processed: {},
-    notes: [],
-    signal: new AbortController().signal,
-  };
-}
-
-async function run(
-  rules: Rule[],
-  raw: Record<string, unknown>,
-  processed: Record<string, unknown> = {},
-) {
-  const state = stateOf(raw);
-  Object.assign(state.processed, processed);
-  for (const rule of rules) {
-    await rule.run(state);
-  }
-  return state;
-}
+const CRASH_ID = RULE_TEST_CRASH_ID;
+const stateOf = (raw: Record<string, unknown>) => ruleState(raw);
+const run = runOnState;
 
 describe('annotation rules', () => {
   it('copies identity and collection time', async () => {

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { breadcrumbsRule } from '../../src/rules/breadcrumbs.js';
-import type { ProcessingState } from '../../src/rules/rule.js';
+import { runOnState } from '../support/rule-state.js';
 
-async function run(raw: Record<string, unknown>): Promise<ProcessingState> {
-  const state: ProcessingState = {
-    crashId: 'de1bb258-cbbf-4589-a673-34f800160918',
-    raw,
-    dumps: [],
-    readDump: () => Promise.resolve(undefined),
-    processed: {},
-    notes: [],
-    signal: new AbortController().signal,
-  };
-  await breadcrumbsRule.run(state);
-  return state;
-}
+const run = (raw: Record<string, unknown>) =>
+  runOnState([breadcrumbsRule], raw);
 
 const crumb = {
   timestamp: '2026-12-04T06:00:00',

@@ -8,6 +8,7 @@ import {
 } from '../../src/rules/minidump.js';
 import { prettyOsVersion } from '../../src/rules/os-info.js';
 import type { ProcessingState } from '../../src/rules/rule.js';
+import { ruleState } from '../support/rule-state.js';
 
 const JSON_DUMP: JsonDump = {
   status: 'OK',
@@ -67,20 +68,18 @@ const JSON_DUMP: JsonDump = {
 };
 
 function stateWith(dumps: Record<string, Buffer>): ProcessingState {
-  return {
-    crashId: 'de1bb258-cbbf-4589-a673-34f800160918',
-    raw: { metadata: { dump_checksums: { upload_file_minidump: 'abc' } } },
-    dumps: Object.entries(dumps).map(([name, bytes]) => ({
-      name,
-      fileId: new ObjectId(),
-      size: bytes.length,
-      sha256: '',
-    })),
-    readDump: (name) => Promise.resolve(dumps[name]),
-    processed: {},
-    notes: [],
-    signal: new AbortController().signal,
-  };
+  return ruleState(
+    { metadata: { dump_checksums: { upload_file_minidump: 'abc' } } },
+    {
+      dumps: Object.entries(dumps).map(([name, bytes]) => ({
+        name,
+        fileId: new ObjectId(),
+        size: bytes.length,
+        sha256: '',
+      })),
+      readDump: (name) => Promise.resolve(dumps[name]),
+    },
+  );
 }
 
 describe('minidump rule', () => {

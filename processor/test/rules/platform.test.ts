@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { platformRule } from '../../src/rules/platform.js';
-import type { ProcessingState } from '../../src/rules/rule.js';
+import { runOnState } from '../support/rule-state.js';
 
 async function run(
   raw: Record<string, unknown>,
   processed: Record<string, unknown> = {},
 ): Promise<Record<string, unknown>> {
-  const state: ProcessingState = {
-    crashId: 'de1bb258-cbbf-4589-a673-34f800160918',
-    raw,
-    dumps: [],
-    readDump: () => Promise.resolve(undefined),
-    processed: { ...processed },
-    notes: [],
-    signal: new AbortController().signal,
-  };
-  await platformRule.run(state);
+  const state = await runOnState([platformRule], raw, processed);
   assert.deepEqual(state.notes, []);
   return state.processed;
 }

@@ -14,7 +14,6 @@ import { createLogger } from '@crashstats/common';
 import { createProcessorMetrics } from '../../src/metrics.js';
 import { runRules } from '../../src/pipeline.js';
 import { createMinidumpRule } from '../../src/rules/minidump.js';
-import type { ProcessingState } from '../../src/rules/rule.js';
 import { createSignatureRule } from '../../src/rules/signature.js';
 import { createRulesets } from '../../src/ruleset.js';
 import { stackwalk, toJsonDump } from '../../src/stackwalk/index.js';
@@ -23,6 +22,7 @@ import {
   LocalSymbolSource,
 } from '../../src/symbols/index.js';
 import { corpusFile, corpusRoot, corpusSkip } from '../minidump/corpus.js';
+import { ruleState } from '../support/rule-state.js';
 
 const symbols = new CachingSymbolSupplier({
   sources: [new LocalSymbolSource(join(corpusRoot, 'symbols'))],
@@ -37,28 +37,26 @@ const log = createLogger({ service: 'test', version: '0', level: 'silent' });
 const metrics = createProcessorMetrics(new Registry());
 
 async function process(dump: Buffer) {
-  const state: ProcessingState = {
-    crashId: 'de1bb258-cbbf-4589-a673-34f800160918',
-    raw: {
+  const state = ruleState(
+    {
       ProductName: 'Corpus',
       Version: '1.0',
       submitted_timestamp: '2016-09-18T10:00:00Z',
       metadata: { dump_checksums: { upload_file_minidump: 'x' } },
     },
-    dumps: [
-      {
-        name: 'upload_file_minidump',
-        fileId: new ObjectId(),
-        size: dump.length,
-        sha256: '',
-      },
-    ],
-    readDump: (name) =>
-      Promise.resolve(name === 'upload_file_minidump' ? dump : undefined),
-    processed: {},
-    notes: [],
-    signal: new AbortController().signal,
-  };
+    {
+      dumps: [
+        {
+          name: 'upload_file_minidump',
+          fileId: new ObjectId(),
+          size: dump.length,
+          sha256: '',
+        },
+      ],
+      readDump: (name) =>
+        Promise.resolve(name === 'upload_file_minidump' ? dump : undefined),
+    },
+  );
   const failed = await runRules(
     'default',
     rulesets.default,
