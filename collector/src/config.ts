@@ -8,9 +8,10 @@ import {
   loadConfig,
   mongoSettings,
   natsSettings,
+  parseThrottleRules,
   sharedSettings,
+  type ThrottleRule,
 } from '@crashstats/common';
-import { parseThrottleRules, type ThrottleRule } from './throttle.js';
 
 const MIB = 1024 * 1024;
 

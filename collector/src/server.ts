@@ -20,6 +20,7 @@ import {
   splitSetting,
   type Logger,
   type Registry,
+  type ThrottleRule,
   type VersionInfo,
 } from '@crashstats/common';
 import { createCollectorApp } from './app.js';
@@ -27,7 +28,6 @@ import type { CollectorConfig } from './config.js';
 import { createCollectorMetrics } from './metrics.js';
 import { publishCrashId, type SubmitDeps } from './submit.js';
 import { startSweeper, type Sweeper } from './sweeper.js';
-import type { ThrottleRule } from './throttle.js';
 import { createThrottler } from './throttle.js';
 
 /** Everything a running collector needs from its composition root. */

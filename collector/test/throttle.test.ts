@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ConfigError } from '@crashstats/common';
+import {
+  ConfigError,
+  parseThrottleRules,
+  type ThrottleRule,
+} from '@crashstats/common';
 import {
   createThrottler,
   isBuildIdOlderThan,
   NO_MATCH,
-  parseThrottleRules,
-  type ThrottleRule,
 } from '../src/throttle.js';
 
 const NOW = new Date('2026-12-03T12:00:00Z');

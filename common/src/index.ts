@@ -176,3 +176,14 @@ export type {
   StartedComponent,
 } from './component.js';
 export { originalKeys, storableKeys } from './document-keys.js';
+export {
+  parsedThrottleRules,
+  parseThrottleRules,
+  validateThrottleRules,
+} from './throttle-rules.js';
+export type {
+  ParsedThrottleCondition,
+  ParsedThrottleRule,
+  ThrottleCondition,
+  ThrottleRule,
+} from './throttle-rules.js';

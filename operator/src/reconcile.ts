@@ -16,8 +16,9 @@
  * running pods into ones that cannot start.
  *
  * The status says in plain words what is wrong: a missing MongoDB Secret
- * or key, or a child the apiserver refused (with its message), makes
- * Degraded true. A refused child also fails the reconcile, so the
+ * or key, throttle rules the collector would refuse (they are held back,
+ * see throttleRulesToApply), or a child the apiserver refused (with its
+ * message), makes Degraded true. A refused child also fails the reconcile, so the
  * controller retries it with backoff.
  *
  * The controller (controller.ts) calls this from its work queue.
@@ -31,6 +32,7 @@ import {
   type KubeConfig,
   type KubernetesObject,
 } from '@kubernetes/client-node';
+import { ConfigError, parseThrottleRules } from '@crashstats/common';
 import {
   childName,
   desiredChildren,
@@ -216,6 +218,52 @@ async function currentSecretVersions(
   return versions;
 }
 
+/**
+ * The throttle rules to hand the collector. Rules the collector would
+ * refuse at start are held back: the ConfigMap keeps the rules it has (or
+ * none, the accept-everything default), so the pods are not rolled into
+ * a collector that cannot start, and `problem` says why in the status.
+ */
+async function throttleRulesToApply(
+  clients: ReconcileClients,
+  cs: CrashStatsResource,
+): Promise<{ rules: string | undefined; problem?: string }> {
+  const wanted = cs.spec.collector.throttleRules;
+  if (wanted === undefined || wanted === '') {
+    return { rules: undefined };
+  }
+  let problems: readonly string[];
+  try {
+    parseThrottleRules(wanted);
+    return { rules: wanted };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) {
+      throw err;
+    }
+    problems = err.problems;
+  }
+  let current: string | undefined;
+  try {
+    const live = await clients.core.readNamespacedConfigMap({
+      name: childName(cs, 'config'),
+      namespace: cs.metadata.namespace ?? '',
+    });
+    current = live.data?.COLLECTOR_THROTTLE_RULES;
+  } catch (err) {
+    if (statusOf(err) !== 404) {
+      throw err;
+    }
+  }
+  const kept =
+    current === undefined
+      ? 'the collector accepts every crash (the default) until they are fixed'
+      : 'the collector keeps the rules it had until they are fixed';
+  return {
+    rules: current,
+    problem: `spec.collector.throttleRules are refused (${problems.join('; ')}); ${kept}.`,
+  };
+}
+
 /** Deletes the webapp's Ingress when the resource no longer asks for one. */
 async function pruneIngress(
   clients: ReconcileClients,
@@ -306,7 +354,19 @@ export async function reconcileOnce(
     'version' in mongoSecret
       ? Object.fromEntries(COMPONENTS.map((c) => [c, mongoSecret.version]))
       : await currentSecretVersions(clients, cs);
-  const children = desiredChildren(cs, processorReplicas, secretVersions);
+  const throttle = await throttleRulesToApply(clients, cs);
+  const applicable: CrashStatsResource = {
+    ...cs,
+    spec: {
+      ...cs.spec,
+      collector: { ...cs.spec.collector, throttleRules: throttle.rules },
+    },
+  };
+  const children = desiredChildren(
+    applicable,
+    processorReplicas,
+    secretVersions,
+  );
   const deployments = new Map<
     Component,
     KubernetesObject & { status?: { readyReplicas?: number } }
@@ -425,14 +485,21 @@ export async function reconcileOnce(
           'ApplyFailed',
           `The apiserver refused ${refused.join('; ')}`,
         )
-      : secret !== undefined
-        ? condition('Degraded', 'True', 'MongoSecretMissing', secret)
-        : condition(
+      : throttle.problem !== undefined
+        ? condition(
             'Degraded',
-            'False',
-            'ChildrenApplied',
-            `Applied ${children.length} children.`,
-          ),
+            'True',
+            'InvalidThrottleRules',
+            [throttle.problem, secret].filter((m) => m !== undefined).join(' '),
+          )
+        : secret !== undefined
+          ? condition('Degraded', 'True', 'MongoSecretMissing', secret)
+          : condition(
+              'Degraded',
+              'False',
+              'ChildrenApplied',
+              `Applied ${children.length} children.`,
+            ),
   ];
   const degraded = conditions[2];
   const wasDegraded = previous.find((c) => c.type === 'Degraded');

@@ -18,6 +18,7 @@ import {
   CRASHSTATS_GROUP,
   CRASHSTATS_PLURAL,
   CRASHSTATS_VERSION,
+  CONFIG_HASH_ANNOTATION,
   crashStatsCrd,
   MONGODB_SECRET_VERSION_ANNOTATION,
   type CrashStatsResource,
@@ -330,6 +331,75 @@ describe(
       );
       assert.equal((await patch({ resources: null })).status, 200);
       await reconcileOnce(clients, (await read())!, { processorReplicas: 3 });
+    });
+
+    it('holds back throttle rules the collector would refuse, and says why', async () => {
+      const setRules = async (throttleRules: string | null) => {
+        const res = await kube.request(`${RESOURCES}/prod`, {
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
+          body: { spec: { collector: { throttleRules } } },
+        });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        return reconcileOnce(clients, (await read())!, {
+          processorReplicas: 3,
+        });
+      };
+      const configRules = async () =>
+        at(
+          await get(`/api/v1/namespaces/${NS}/configmaps/prod-config`),
+          'data.COLLECTOR_THROTTLE_RULES',
+        );
+      const collectorHash = async () =>
+        (
+          at(
+            await get(
+              `/apis/apps/v1/namespaces/${NS}/deployments/prod-collector`,
+            ),
+            'spec.template.metadata.annotations',
+          ) as Record<string, string>
+        )[CONFIG_HASH_ANNOTATION];
+      const degraded = (result: Awaited<ReturnType<typeof setRules>>) =>
+        result.conditions.find((c) => c.type === 'Degraded');
+
+      const good =
+        '[{"name":"only_a","when":[{"annotation":"ProductName","equals":"A"}],"result":"accept"}]';
+      await setRules(good);
+      assert.equal(await configRules(), good);
+      const hash = await collectorHash();
+
+      const bad = await setRules('[{"name":"bad name","result":"accept"}]');
+      assert.equal(await configRules(), good, 'the good rules stay');
+      assert.equal(await collectorHash(), hash, 'the pods are not rolled');
+      assert.equal(degraded(bad)?.status, 'True');
+      assert.equal(degraded(bad)?.reason, 'InvalidThrottleRules');
+      assert.equal(
+        degraded(bad)?.message,
+        'spec.collector.throttleRules are refused (throttle rules[0.name]: ' +
+          'rule names are letters, digits and _); the collector keeps the ' +
+          'rules it had until they are fixed.',
+      );
+      assert.ok(
+        bad.events.some(
+          (e) => e.type === 'Warning' && e.reason === 'InvalidThrottleRules',
+        ),
+      );
+
+      const notJson = await setRules('not json');
+      assert.match(degraded(notJson)?.message ?? '', /not valid JSON/);
+      assert.equal(await configRules(), good);
+
+      const cleared = await setRules(null);
+      assert.equal(await configRules(), undefined);
+      assert.notEqual(degraded(cleared)?.reason, 'InvalidThrottleRules');
+      // With no rules before, the bad ones leave the default in place.
+      const first = await setRules('{}');
+      assert.equal(await configRules(), undefined);
+      assert.match(
+        degraded(first)?.message ?? '',
+        /the collector accepts every crash \(the default\)/,
+      );
+      await setRules(null);
     });
 
     it('deletes the Ingress once the resource no longer asks for one', async () => {
