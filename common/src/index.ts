@@ -176,14 +176,9 @@ export type {
   StartedComponent,
 } from './component.js';
 export { originalKeys, storableKeys } from './document-keys.js';
-export {
-  parsedThrottleRules,
-  parseThrottleRules,
-  validateThrottleRules,
-} from './throttle-rules.js';
+export { parsedThrottleRules, parseThrottleRules } from './throttle-rules.js';
 export type {
   ParsedThrottleCondition,
   ParsedThrottleRule,
-  ThrottleCondition,
   ThrottleRule,
 } from './throttle-rules.js';

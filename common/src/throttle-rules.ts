@@ -89,7 +89,7 @@ export function parseThrottleRules(json: string): ThrottleRule[] {
 }
 
 /** Validates throttle rules given as a value. */
-export function validateThrottleRules(value: unknown): ThrottleRule[] {
+function validateThrottleRules(value: unknown): ThrottleRule[] {
   const result = rulesSchema.safeParse(value);
   if (!result.success) {
     throw new ConfigError(

@@ -18,8 +18,8 @@
  * The status says in plain words what is wrong: a missing MongoDB Secret
  * or key, throttle rules the collector would refuse (they are held back,
  * see throttleRulesToApply), or a child the apiserver refused (with its
- * message), makes Degraded true. A refused child also fails the reconcile, so the
- * controller retries it with backoff.
+ * message), makes Degraded true. A refused child also fails the
+ * reconcile, so the controller retries it with backoff.
  *
  * The controller (controller.ts) calls this from its work queue.
  */
@@ -180,6 +180,31 @@ async function readMongoSecret(
 }
 
 /**
+ * One child as the apiserver holds it now, or undefined when there is
+ * none: what the reconcile keeps when it must not change a child.
+ */
+async function readLive<T>(
+  clients: ReconcileClients,
+  cs: CrashStatsResource,
+  apiVersion: string,
+  kind: string,
+  name: string,
+): Promise<(KubernetesObject & T) | undefined> {
+  try {
+    return (await clients.objects.read<KubernetesObject>({
+      apiVersion,
+      kind,
+      metadata: { name, namespace: cs.metadata.namespace },
+    })) as KubernetesObject & T;
+  } catch (err) {
+    if (statusOf(err) === 404) {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
+/**
  * The Secret version each Deployment's pod template carries now, for when
  * the Secret cannot be read: keeping it leaves the running pods alone.
  */
@@ -189,30 +214,17 @@ async function currentSecretVersions(
 ): Promise<SecretVersions> {
   const versions: SecretVersions = {};
   for (const component of COMPONENTS) {
-    try {
-      const live = (await clients.objects.read({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: {
-          name: childName(cs, component),
-          namespace: cs.metadata.namespace,
-        },
-      })) as {
-        spec?: {
-          template?: { metadata?: { annotations?: Record<string, string> } };
-        };
+    const live = await readLive<{
+      spec?: {
+        template?: { metadata?: { annotations?: Record<string, string> } };
       };
-      const version =
-        live.spec?.template?.metadata?.annotations?.[
-          MONGODB_SECRET_VERSION_ANNOTATION
-        ];
-      if (version !== undefined) {
-        versions[component] = version;
-      }
-    } catch (err) {
-      if (statusOf(err) !== 404) {
-        throw err;
-      }
+    }>(clients, cs, 'apps/v1', 'Deployment', childName(cs, component));
+    const version =
+      live?.spec?.template?.metadata?.annotations?.[
+        MONGODB_SECRET_VERSION_ANNOTATION
+      ];
+    if (version !== undefined) {
+      versions[component] = version;
     }
   }
   return versions;
@@ -242,25 +254,23 @@ async function throttleRulesToApply(
     }
     problems = err.problems;
   }
-  let current: string | undefined;
-  try {
-    const live = await clients.core.readNamespacedConfigMap({
-      name: childName(cs, 'config'),
-      namespace: cs.metadata.namespace ?? '',
-    });
-    current = live.data?.COLLECTOR_THROTTLE_RULES;
-  } catch (err) {
-    if (statusOf(err) !== 404) {
-      throw err;
-    }
-  }
+  const live = await readLive<{ data?: Record<string, string> }>(
+    clients,
+    cs,
+    'v1',
+    'ConfigMap',
+    childName(cs, 'config'),
+  );
+  const current = live?.data?.COLLECTOR_THROTTLE_RULES;
   const kept =
     current === undefined
       ? 'the collector accepts every crash (the default) until they are fixed'
       : 'the collector keeps the rules it had until they are fixed';
   return {
     rules: current,
-    problem: `spec.collector.throttleRules are refused (${problems.join('; ')}); ${kept}.`,
+    problem:
+      `spec.collector.throttleRules are refused (${problems.join('; ')}); ` +
+      `${kept}.`,
   };
 }
 
@@ -269,28 +279,20 @@ async function pruneIngress(
   clients: ReconcileClients,
   cs: CrashStatsResource,
 ): Promise<boolean> {
-  const name = childName(cs, 'webapp');
-  const ref = {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { name, namespace: cs.metadata.namespace },
-  };
-  let existing: KubernetesObject;
-  try {
-    existing = await clients.objects.read(ref);
-  } catch (err) {
-    if (statusOf(err) === 404) {
-      return false;
-    }
-    throw err;
-  }
-  const ours = existing.metadata?.ownerReferences?.some(
+  const existing = await readLive(
+    clients,
+    cs,
+    'networking.k8s.io/v1',
+    'Ingress',
+    childName(cs, 'webapp'),
+  );
+  const ours = existing?.metadata?.ownerReferences?.some(
     (o) => o.uid === cs.metadata.uid,
   );
-  if (ours !== true) {
+  if (existing === undefined || ours !== true) {
     return false;
   }
-  await clients.objects.delete(ref);
+  await clients.objects.delete(existing);
   return true;
 }
 
@@ -400,7 +402,9 @@ export async function reconcileOnce(
         events.push({
           type: 'Normal',
           reason: 'IngressDeleted',
-          message: `Deleted Ingress ${childName(cs, 'webapp')}: the resource no longer asks for one.`,
+          message:
+            `Deleted Ingress ${childName(cs, 'webapp')}: ` +
+            'the resource no longer asks for one.',
         });
       }
     } catch (err) {
@@ -451,6 +455,37 @@ export async function reconcileOnce(
           : now.toISOString(),
     };
   };
+  // What the settings leave wrong, most pressing first: Degraded takes the
+  // first one's reason and tells them all. A refused child outranks them.
+  const settingsProblems: [reason: string, message: string][] = [];
+  if (throttle.problem !== undefined) {
+    settingsProblems.push(['InvalidThrottleRules', throttle.problem]);
+  }
+  if (secret !== undefined) {
+    settingsProblems.push(['MongoSecretMissing', secret]);
+  }
+  const [firstProblem] = settingsProblems;
+  const degraded =
+    refused.length > 0
+      ? condition(
+          'Degraded',
+          'True',
+          'ApplyFailed',
+          `The apiserver refused ${refused.join('; ')}`,
+        )
+      : firstProblem !== undefined
+        ? condition(
+            'Degraded',
+            'True',
+            firstProblem[0],
+            settingsProblems.map(([, message]) => message).join(' '),
+          )
+        : condition(
+            'Degraded',
+            'False',
+            'ChildrenApplied',
+            `Applied ${children.length} children.`,
+          );
   const conditions = [
     allReady
       ? condition(
@@ -478,33 +513,11 @@ export async function reconcileOnce(
           'RollingOut',
           `Pods of ${waiting.join(', ')} are starting.`,
         ),
-    refused.length > 0
-      ? condition(
-          'Degraded',
-          'True',
-          'ApplyFailed',
-          `The apiserver refused ${refused.join('; ')}`,
-        )
-      : throttle.problem !== undefined
-        ? condition(
-            'Degraded',
-            'True',
-            'InvalidThrottleRules',
-            [throttle.problem, secret].filter((m) => m !== undefined).join(' '),
-          )
-        : secret !== undefined
-          ? condition('Degraded', 'True', 'MongoSecretMissing', secret)
-          : condition(
-              'Degraded',
-              'False',
-              'ChildrenApplied',
-              `Applied ${children.length} children.`,
-            ),
+    degraded,
   ];
-  const degraded = conditions[2];
   const wasDegraded = previous.find((c) => c.type === 'Degraded');
   if (
-    degraded?.status === 'True' &&
+    degraded.status === 'True' &&
     (wasDegraded?.status !== 'True' || wasDegraded.message !== degraded.message)
   ) {
     events.push({
@@ -523,7 +536,9 @@ export async function reconcileOnce(
     events.push({
       type: 'Normal',
       reason: 'MongoSecretChanged',
-      message: `Secret ${name} changed (version ${seenSecret} to ${mongoSecret.version}); the pods roll onto it.`,
+      message:
+        `Secret ${name} changed (version ${seenSecret} to ` +
+        `${mongoSecret.version}); the pods roll onto it.`,
     });
   }
   if (refused.length === 0 && cs.status?.observedGeneration !== generation) {

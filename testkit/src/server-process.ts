@@ -416,8 +416,8 @@ class ManagedServer implements ServerProcess {
 
 /**
  * Starts a server binary on a free loopback port with a fresh temp data
- * folder (or the kept one in `options.dataDir`), and resolves once the port accepts connections and the optional
- * `isReady` check passes.
+ * folder (or the kept one in `options.dataDir`), and resolves once the
+ * port accepts connections and the optional `isReady` check passes.
  *
  * The start fails, with the server's last output in the message, when the
  * child exits early or is not ready in time. If the child reports that its

@@ -398,7 +398,9 @@ function addonEntry(entry: string): string {
   const colon = entry.indexOf(':');
   const id = colon < 0 ? entry : entry.slice(0, colon);
   const version = colon < 0 ? '' : entry.slice(colon + 1);
-  return `${decodeURIComponentSafe(id)}:${version === '' ? 'NO_VERSION' : decodeURIComponentSafe(version)}`;
+  const decoded =
+    version === '' ? 'NO_VERSION' : decodeURIComponentSafe(version);
+  return `${decodeURIComponentSafe(id)}:${decoded}`;
 }
 
 /**

@@ -30,7 +30,10 @@ export interface ApiRequest {
    * unless it was JSON or a URL-encoded form.
    */
   readonly raw: { readonly contentType: string; readonly stream: Readable };
-  /** The request's absolute URL, as the client sent it (behind a trusted proxy, its public one). */
+  /**
+   * The request's absolute URL, as the client sent it (behind a trusted
+   * proxy, its public one).
+   */
   readonly url: string;
 }
 
