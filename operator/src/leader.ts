@@ -58,6 +58,8 @@ export class LeaderElector {
     at: 0,
   };
   private timer: NodeJS.Timeout | undefined;
+  /** The try under way, which stop() lets finish before it releases. */
+  private attempt: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly options: LeaderOptions) {
@@ -74,7 +76,8 @@ export class LeaderElector {
   start(): void {
     let first = true;
     const tick = async () => {
-      await this.tryAcquireOrRenew();
+      this.attempt = this.tryAcquireOrRenew();
+      await this.attempt;
       if (first) {
         first = false;
         this.options.onDecided?.();
@@ -95,6 +98,9 @@ export class LeaderElector {
   async stop(release = true): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    // A try still under way could take the Lease back after the release
+    // below; once it is done, no other starts.
+    await this.attempt;
     if (this.leading && !release) {
       this.setLeading(false);
       return;
