@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { annotation } from './annotations.js';
+import { record } from './json-dump.js';
 import type { Rule } from './rule.js';
 
 const breadcrumb = z.object({
@@ -38,13 +39,9 @@ export const breadcrumbsRule: Rule = {
       state.notes.push('breadcrumbs value is malformed json');
       return;
     }
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      !Array.isArray(value) &&
-      Object.hasOwn(value, 'values')
-    ) {
-      value = (value as { values: unknown }).values;
+    const wrapper = record(value);
+    if (Object.hasOwn(wrapper, 'values')) {
+      value = wrapper.values;
     }
     const checked = breadcrumbs.safeParse(value);
     if (!checked.success) {

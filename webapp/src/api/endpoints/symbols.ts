@@ -292,14 +292,14 @@ export function symbolEndpoints(deps: ApiDeps): ApiEndpoint[] {
     // A part is whole once the parser has seen the next one begin; the
     // last is whole if the body ends properly. The parser may end a part
     // the body broke off in as if it were whole, so this is what tells.
-    let markPreviousWhole = () => undefined as void;
+    let previous: { whole: boolean } | undefined;
     parser.on('file', (field, file, filename) => {
-      markPreviousWhole();
-      let whole = false;
-      markPreviousWhole = () => {
-        whole = true;
-      };
-      const cutShort = () => unreadable !== undefined && !whole;
+      if (previous !== undefined) {
+        previous.whole = true;
+      }
+      const part = { whole: false };
+      previous = part;
+      const cutShort = () => unreadable !== undefined && !part.whole;
       // The parser may report a body cut short on the part's stream as
       // well; it is answered from the parser's own error below, but the
       // stream needs a listener from the start, or the error would be
